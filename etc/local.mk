@@ -1,0 +1,1 @@
+# Deployment files installed under $(sysconfdir) and $(pkgdatadir).

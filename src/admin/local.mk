@@ -1,0 +1,1 @@
+# src/admin: see its files.

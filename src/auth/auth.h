@@ -1,0 +1,72 @@
+/*
+ * auth: who is calling, and may they do this?
+ *
+ * The gateway calls exactly two functions per request:
+ *   auth_authenticate  - turns the request's credential into a principal
+ *   authz_decide       - allow, 401, 403 or 404 for (principal, capability,
+ *                        session), in the order of CONTRACT.md
+ * Everything else here (JWS parsing, JWKS cache, token cache, API keys)
+ * is behind these two.
+ */
+#ifndef WAGW_AUTH_H
+#define WAGW_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/cap.h"
+#include "common/store.h"
+
+struct config;
+
+enum auth_kind { AUTH_KIND_NONE, AUTH_KIND_JWT, AUTH_KIND_APIKEY };
+
+struct auth_principal {
+	enum auth_kind	 kind;
+	char		 org[STORE_ID_MAX + 1];	/* "" when none */
+	unsigned	 caps;			/* enum cap bits, within org */
+	int		 super_admin;		/* every organization, CAP_ALL */
+	char		 subject[80];		/* JWT sub or API key id, for logs */
+};
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_MISSING,		/* no credential at all: 401 */
+	AUTH_INVALID,		/* bad, expired, revoked: 401 */
+	AUTH_UNAVAILABLE	/* database busy looking up a key: 503 */
+};
+
+struct auth;
+
+/*
+ * Per process.  Borrows cfg and st for its lifetime.  Loads the JWKS
+ * file if present (a missing file is logged, not fatal: API keys still
+ * work).  Returns NULL on allocation failure.
+ */
+struct auth *auth_new(const struct config *cfg, struct store *st);
+void auth_free(struct auth *a);
+
+/*
+ * authorization and x_api_key are the raw header values or NULL.
+ * now_ms is wall-clock time.  Fills *out on AUTH_OK.
+ */
+enum auth_result auth_authenticate(struct auth *a, const char *authorization,
+    const char *x_api_key, int64_t now_ms, struct auth_principal *out);
+
+enum authz_decision {
+	AUTHZ_ALLOW,
+	AUTHZ_FORBIDDEN,	/* 403: lacks the capability */
+	AUTHZ_NOT_FOUND,	/* 404: no such session, or another org's */
+	AUTHZ_UNAVAILABLE	/* 503: database busy */
+};
+
+/*
+ * Decides for a principal (already authenticated) that needs cap on
+ * session_id (len bytes, raw from the path).  On AUTHZ_ALLOW fills
+ * *session.  A missing session and another organization's session take
+ * the same path and the same work.
+ */
+enum authz_decision authz_decide(struct store *st, const struct auth_principal *p,
+    unsigned cap, const char *session_id, size_t len, struct store_session *session);
+
+#endif

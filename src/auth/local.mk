@@ -1,0 +1,1 @@
+# src/auth: see its files.

@@ -1,0 +1,70 @@
+/*
+ * config: the one INI file of OPERATIONS.md, parsed into a typed struct.
+ * Every program calls config_load once at start-up; the struct is then
+ * read-only.  Unknown sections or keys and malformed values are errors
+ * reported as "file:line: key: what is wrong".
+ */
+#ifndef WAGW_CONFIG_H
+#define WAGW_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_PATH_MAX		4096
+#define CONFIG_VALUE_MAX	1024
+#define CONFIG_CORS_MAX		16
+
+struct config {
+	/* [store] */
+	char	 database[CONFIG_PATH_MAX];
+	/* [sessiond] */
+	char	 socket[CONFIG_PATH_MAX];
+	char	 link[16];
+	char	 sim_network[CONFIG_PATH_MAX];
+	int	 lookup_timeout_ms;
+	int	 lookups_per_minute;
+	int	 lookup_burst;
+	int	 lookups_per_day;
+	int	 check_cache_s;
+	/* [auth] */
+	char	 jwks_file[CONFIG_PATH_MAX];
+	char	 jwks_url[CONFIG_VALUE_MAX];
+	char	 jwt_issuer[CONFIG_VALUE_MAX];
+	char	 jwt_audience[CONFIG_VALUE_MAX];
+	int	 jwt_leeway_s;
+	char	 org_claim[128];
+	char	 org_role_claim[128];
+	char	 platform_role_claim[128];
+	/* [http] */
+	char	 cors_origins[CONFIG_CORS_MAX][256];
+	size_t	 cors_origins_n;
+	/* Where it was read from, for messages. */
+	char	 path[CONFIG_PATH_MAX];
+};
+
+/* Fills cfg with the documented defaults. */
+void config_defaults(struct config *cfg);
+
+/*
+ * The path to read: explicit (from --config) if not NULL, else
+ * $WAGW_CONFIG, else SYSCONFDIR/wagw/wagw.conf.  Borrowed string.
+ */
+const char *config_path(const char *explicit_path);
+
+/*
+ * Loads defaults, then the file at path.  Returns 0, or -1 with a
+ * message "path:line: key: problem" in err (errlen bytes).
+ */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/*
+ * Parses an INI document held in memory, named name in messages.
+ * Same contract as config_load; used by config_load and the fuzzer.
+ */
+int config_parse_buffer(struct config *cfg, const char *name,
+    const char *buf, size_t len, char *err, size_t errlen);
+
+/* Nonzero when origin (len bytes) is one of [http] cors_origins. */
+int config_cors_allowed(const struct config *cfg, const char *origin, size_t len);
+
+#endif

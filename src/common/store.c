@@ -1,0 +1,256 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/store_impl.h"
+
+sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt which)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	int rc;
+
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	rc = sqlite3_prepare_v3(st->db, store_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("store: prepare statement %d: %s", (int)which,
+		    sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	st->stmt[which] = s;
+	return s;
+}
+
+int
+store_rc_from_sqlite(struct store *st, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	default:
+		log_warnx("store: %s", sqlite3_errmsg(st->db));
+		return STORE_ERROR;
+	}
+}
+
+int
+store_rc_constraint(struct store *st, int rc)
+{
+	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+		return store_rc_from_sqlite(st, rc);
+	switch (sqlite3_extended_errcode(st->db)) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		return STORE_EXISTS;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return STORE_NOREF;
+	default:
+		return store_rc_from_sqlite(st, rc);
+	}
+}
+
+int
+store_bind_text(sqlite3_stmt *s, int idx, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(s, idx);
+	return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
+}
+
+int
+store_exec_stmt(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	rc = store_rc_constraint(st, rc);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+		log_warnx("store: %s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return store_rc_from_sqlite(st, rc == SQLITE_OK ? SQLITE_OK : rc);
+}
+
+int
+store_open(struct store **out, const char *path, enum store_open_mode mode,
+    int busy_ms, char *err, size_t errlen)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc, version;
+
+	*out = NULL;
+	if (mode == STORE_WRITER)
+		flags |= SQLITE_OPEN_CREATE;
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERROR;
+	}
+	st->mode = mode;
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 0);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	/* WAL: readers never block the writer, nor it them. */
+	if (mode == STORE_WRITER &&
+	    (store_exec(st, "PRAGMA journal_mode=WAL") != STORE_OK ||
+	    store_exec(st, "PRAGMA synchronous=NORMAL") != STORE_OK)) {
+		snprintf(err, errlen, "%s: cannot enable WAL: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (store_exec(st, "PRAGMA foreign_keys=ON") != STORE_OK ||
+	    (mode == STORE_READER && store_exec(st, "PRAGMA query_only=ON") != STORE_OK)) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (mode == STORE_READER) {
+		if ((rc = store_schema_version(st, &version)) != STORE_OK) {
+			snprintf(err, errlen, "%s: %s", path, rc == STORE_BUSY ?
+			    "database is busy" : "not a wagw database");
+			goto fail_rc;
+		}
+		if (version != STORE_SCHEMA_VERSION) {
+			snprintf(err, errlen, "%s: schema version %d, this build "
+			    "needs %d (run wagw-admin init)", path, version,
+			    STORE_SCHEMA_VERSION);
+			rc = STORE_SCHEMA;
+			goto fail_rc;
+		}
+	}
+	*out = st;
+	return STORE_OK;
+fail:
+	rc = STORE_ERROR;
+fail_rc:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < SS_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	/* Pragmas cannot be cached statements that outlive a schema change. */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*version = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return store_rc_from_sqlite(st, rc);
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return store_exec(st, "COMMIT");
+}
+
+int
+store_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	return store_exec(st, "ROLLBACK");
+}
+
+int
+store_ping(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_PING);
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	rc = sqlite3_step(s);
+	rc = store_rc_from_sqlite(st, rc);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_cursor_key(struct store *st, unsigned char key[STORE_CURSOR_KEY_LEN])
+{
+	sqlite3_stmt *s = store_stmt(st, SS_META_GET);
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, "cursor_key", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != STORE_CURSOR_KEY_LEN) {
+			sqlite3_reset(s);
+			return STORE_SCHEMA;
+		}
+		memcpy(key, sqlite3_column_blob(s, 0), STORE_CURSOR_KEY_LEN);
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_SCHEMA;
+	else
+		rc = store_rc_from_sqlite(st, rc);
+	sqlite3_reset(s);
+	return rc;
+}
+
+const char *
+store_rc_str(int rc)
+{
+	switch (rc) {
+	case STORE_OK:		return "ok";
+	case STORE_NOTFOUND:	return "not found";
+	case STORE_EXISTS:	return "already exists";
+	case STORE_NOREF:	return "refers to something that does not exist";
+	case STORE_INUSE:	return "still in use";
+	case STORE_BUSY:	return "database is busy";
+	case STORE_SCHEMA:	return "database is not initialized for this version";
+	default:		return "database error";
+	}
+}

@@ -1,0 +1,197 @@
+/*
+ * store: the SQLite database.  All SQL of wagw lives in the store_*.c
+ * files and nowhere else; every statement is prepared once per process
+ * (on first use) and bound with parameters.
+ *
+ * One writer at a time (wagw-sessiond, wagw-admin) and any number of
+ * readers (wagw.fcgi).  WAL mode lets readers run beside the writer.
+ *
+ * Return codes: every function returns one of enum store_rc.  Strings
+ * passed in are borrowed for the call only.  Rows handed to callbacks
+ * point into SQLite's memory and are valid only during the callback.
+ */
+#ifndef WAGW_STORE_H
+#define WAGW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION	1
+#define STORE_ID_MAX		64	/* org, session, key ids: [A-Za-z0-9_-]{1,64} */
+#define STORE_CURSOR_KEY_LEN	32
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND,		/* no such row */
+	STORE_EXISTS,		/* duplicate id */
+	STORE_NOREF,		/* a referenced row (organization) is missing */
+	STORE_INUSE,		/* still referenced (org with sessions or keys) */
+	STORE_BUSY,		/* locked past busy_timeout: answer 503 */
+	STORE_SCHEMA,		/* database not initialized or schema too new/old */
+	STORE_ERROR		/* anything else; details were logged */
+};
+
+enum store_open_mode {
+	STORE_READER,		/* wagw.fcgi: query_only, never migrates */
+	STORE_WRITER		/* wagw-sessiond, wagw-admin */
+};
+
+struct store;
+
+/*
+ * Opens path.  A writer creates the file if needed but does not migrate;
+ * call store_migrate.  A reader fails with STORE_SCHEMA unless the schema
+ * is exactly STORE_SCHEMA_VERSION.  busy_ms bounds every wait for a lock.
+ * On failure *out is NULL and err (errlen bytes) says why.
+ */
+int store_open(struct store **out, const char *path, enum store_open_mode mode,
+    int busy_ms, char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* Creates or upgrades the schema to STORE_SCHEMA_VERSION. */
+int store_migrate(struct store *st);
+int store_schema_version(struct store *st, int *version);
+
+/* Transactions for a writer's burst of changes (BEGIN IMMEDIATE). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* A cheap read that proves the database answers (for /readyz). */
+int store_ping(struct store *st);
+
+/* The secret that authenticates list cursors; made once by migrate. */
+int store_cursor_key(struct store *st, unsigned char key[STORE_CURSOR_KEY_LEN]);
+
+/* ---- organizations ---- */
+struct store_org {
+	const char	*id;
+	const char	*name;
+	int64_t		 created_ms;
+};
+typedef int (*store_org_cb)(const struct store_org *, void *arg);	/* nonzero stops */
+
+int store_org_add(struct store *st, const char *id, const char *name, int64_t now_ms);
+int store_org_exists(struct store *st, const char *id);
+int store_org_list(struct store *st, store_org_cb cb, void *arg);
+
+/* ---- sessions ---- */
+struct store_session {
+	int64_t		 rowid;		/* internal key, used by contact queries */
+	char		 id[STORE_ID_MAX + 1];
+	char		 org[STORE_ID_MAX + 1];
+	const char	*label;		/* list callbacks only; NULL from lookup */
+	const char	*own_phone;	/* list callbacks only; may be NULL */
+	const char	*own_jid;
+	const char	*own_lid;
+	int64_t		 created_ms;
+	int64_t		 updated_ms;
+};
+typedef int (*store_session_cb)(const struct store_session *, void *arg);
+
+/* STORE_NOREF when org does not exist, STORE_EXISTS for a duplicate id. */
+int store_session_add(struct store *st, const char *id, const char *org,
+    const char *label, int64_t now_ms);
+/* Removes the session and everything stored for it. */
+int store_session_rm(struct store *st, const char *id);
+/* Fills rowid, id, org; STORE_NOTFOUND if absent. */
+int store_session_lookup(struct store *st, const char *id, struct store_session *out);
+/* org NULL: all organizations.  Ordered by id. */
+int store_session_list(struct store *st, const char *org, store_session_cb cb, void *arg);
+/* Records the session's own account as the link reports it (NULLs keep). */
+int store_session_set_self(struct store *st, int64_t session_rowid,
+    const char *phone, const char *jid, const char *lid, int64_t now_ms);
+
+/* ---- API keys ---- */
+#define STORE_KEY_PREFIX_MAX	16
+#define STORE_KEY_HASH_LEN	32
+
+struct store_key {
+	char		 id[STORE_ID_MAX + 1];
+	char		 org[STORE_ID_MAX + 1];
+	const char	*name;		/* borrowed */
+	char		 prefix[STORE_KEY_PREFIX_MAX + 1];	/* public, unique */
+	unsigned char	 hash[STORE_KEY_HASH_LEN];	/* of the whole secret */
+	unsigned	 permissions;	/* bit set of enum cap (cap.h) */
+	int64_t		 created_ms;
+	int64_t		 expires_ms;	/* 0: never */
+	int64_t		 revoked_ms;	/* 0: not revoked */
+	int64_t		 last_used_ms;	/* 0: never */
+};
+typedef int (*store_key_cb)(const struct store_key *, void *arg);
+
+int store_key_add(struct store *st, const struct store_key *key);
+/* By public prefix; fills everything but name (NULL).  STORE_NOTFOUND if absent. */
+int store_key_by_prefix(struct store *st, const char *prefix, struct store_key *out);
+/* org NULL: all.  Ordered by creation. */
+int store_key_list(struct store *st, const char *org, store_key_cb cb, void *arg);
+/* STORE_NOTFOUND if no such key; revoking twice keeps the first time. */
+int store_key_revoke(struct store *st, const char *id, int64_t now_ms);
+int store_key_touch(struct store *st, const char *id, int64_t now_ms);
+
+/* ---- contacts: the list endpoint ---- */
+enum store_source { STORE_SOURCE_ANY, STORE_SOURCE_DM, STORE_SOURCE_GROUP };
+
+struct store_contact_query {
+	int64_t		 session_rowid;
+	enum store_source source;
+	const char	*group_jid;	/* NULL: any group (already validated) */
+	const char	*q;		/* NULL: no search; valid UTF-8, no NUL */
+	int64_t		 after;		/* keyset position from the cursor; 0 = start */
+	int		 limit;		/* 1..200 */
+};
+
+struct store_contact {
+	int64_t		 key;		/* keyset position of this row */
+	const char	*lid;		/* digits */
+	const char	*phone;		/* digits or NULL */
+	const char	*name;		/* or NULL */
+	const char	*business_name;	/* or NULL */
+	int		 has_dm;
+};
+typedef int (*store_contact_cb)(const struct store_contact *, void *arg);
+
+/*
+ * Calls cb for at most q->limit matching contacts in keyset order and
+ * sets *more to 1 when further matches exist after the last one.
+ */
+int store_contacts_page(struct store *st, const struct store_contact_query *q,
+    store_contact_cb cb, void *arg, int *more);
+
+/* The query plan SQLite chose for the statement q would use (tests). */
+int store_contacts_plan(struct store *st, const struct store_contact_query *q,
+    char *buf, size_t buflen);
+
+/* ---- what a session sees (the daemon writes these in a transaction) ---- */
+struct store_seen_contact {
+	const char	*lid;		/* digits, required */
+	const char	*phone;		/* digits or NULL: NULL keeps a known phone */
+	const char	*name;		/* NULL keeps */
+	const char	*business_name;	/* NULL keeps */
+};
+
+int store_contact_upsert(struct store *st, int64_t session_rowid,
+    const struct store_seen_contact *c, int64_t now_ms, int64_t *contact_id);
+int store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
+    int64_t now_ms);
+int store_group_upsert(struct store *st, int64_t session_rowid, const char *jid,
+    const char *subject, int64_t now_ms, int64_t *group_id);
+/* role: member|admin|superadmin; tag may be NULL. */
+int store_member_upsert(struct store *st, int64_t group_id, int64_t contact_id,
+    const char *role, const char *tag, int64_t now_ms);
+
+/* ---- check cache ---- */
+struct store_check {
+	int		 on_whatsapp;
+	char		 jid[96];	/* empty when not on WhatsApp */
+	int64_t		 checked_ms;
+};
+/* STORE_NOTFOUND when absent or older than max_age_ms. phone: digits. */
+int store_check_get(struct store *st, int64_t session_rowid, const char *phone,
+    int64_t now_ms, int64_t max_age_ms, struct store_check *out);
+int store_check_put(struct store *st, int64_t session_rowid, const char *phone,
+    const struct store_check *c);
+
+const char *store_rc_str(int rc);
+
+#endif

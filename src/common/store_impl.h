@@ -1,0 +1,50 @@
+/*
+ * Private to the store_*.c files: the connection, and the prepared
+ * statement cache every query goes through.
+ */
+#ifndef WAGW_STORE_IMPL_H
+#define WAGW_STORE_IMPL_H
+
+#include <sqlite3.h>
+
+#include "common/store.h"
+
+enum store_stmt {
+	SS_META_GET,
+	SS_PING,
+	SS_ORG_ADD, SS_ORG_EXISTS, SS_ORG_LIST,
+	SS_SESSION_ADD, SS_SESSION_RM, SS_SESSION_LOOKUP, SS_SESSION_LIST_ALL,
+	SS_SESSION_LIST_ORG, SS_SESSION_SET_SELF,
+	SS_KEY_ADD, SS_KEY_BY_PREFIX, SS_KEY_LIST_ALL, SS_KEY_LIST_ORG,
+	SS_KEY_REVOKE, SS_KEY_TOUCH,
+	SS_LIST_ALL, SS_LIST_DM, SS_LIST_GROUP, SS_LIST_FTS,
+	SS_PLAN_ALL, SS_PLAN_DM, SS_PLAN_GROUP, SS_PLAN_FTS,
+	SS_CONTACT_UPSERT, SS_DM_UPSERT, SS_GROUP_UPSERT, SS_MEMBER_UPSERT,
+	SS_CHECK_GET, SS_CHECK_PUT,
+	SS_COUNT
+};
+
+struct store {
+	sqlite3		*db;
+	enum store_open_mode mode;
+	sqlite3_stmt	*stmt[SS_COUNT];
+};
+
+/* SQL text of each statement (store_sql.c). */
+extern const char *const store_sql[SS_COUNT];
+
+/* The cached statement, prepared on first use, reset and unbound. NULL on error. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt which);
+/* Maps an SQLite result code to enum store_rc, logging unexpected ones. */
+int store_rc_from_sqlite(struct store *st, int rc);
+/* Like store_rc_from_sqlite, but a duplicate is STORE_EXISTS and a missing
+ * foreign row STORE_NOREF. */
+int store_rc_constraint(struct store *st, int rc);
+/* Binds text or NULL. */
+int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
+/* Runs a statement that returns no rows. */
+int store_exec_stmt(struct store *st, sqlite3_stmt *s);
+/* Runs SQL without parameters (schema, pragmas, transactions). */
+int store_exec(struct store *st, const char *sql);
+
+#endif

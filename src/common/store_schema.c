@@ -1,0 +1,181 @@
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "common/log.h"
+#include "common/store_impl.h"
+
+/*
+ * Searching names: `q` is a case-insensitive substring over names in
+ * every script.  Names are folded once, when stored (text_fold:
+ * libunistring full case folding + NFC), into contacts.name_folded, and
+ * `q` is folded the same way, so matching is a byte-exact substring test.
+ *
+ * For 3 or more characters an FTS5 trigram index over name_folded and
+ * phone finds the rows (~50x a LIKE scan at 10^5 contacts).  Trigrams
+ * cannot answer 1-2 characters, so those scan the session's contacts
+ * with instr() (no LIKE: '%' and '_' in q stay ordinary characters).
+ * The index is case_sensitive because its input is already folded: it
+ * must not fold again differently from libunistring.  detail=full is
+ * what lets a phrase longer than one trigram match as a substring.
+ */
+static const char store_schema_v1[] =
+"CREATE TABLE meta ("
+"  key TEXT PRIMARY KEY,"
+"  value BLOB NOT NULL"
+") WITHOUT ROWID;"
+"CREATE TABLE organizations ("
+"  id TEXT PRIMARY KEY,"
+"  name TEXT NOT NULL DEFAULT '',"
+"  created_ms INTEGER NOT NULL"
+");"
+"CREATE TABLE sessions ("
+"  sid INTEGER PRIMARY KEY,"
+"  id TEXT NOT NULL UNIQUE,"
+"  org_id TEXT NOT NULL REFERENCES organizations(id),"
+"  label TEXT NOT NULL DEFAULT '',"
+"  own_phone TEXT,"
+"  own_jid TEXT,"
+"  own_lid TEXT,"
+"  created_ms INTEGER NOT NULL,"
+"  updated_ms INTEGER NOT NULL"
+");"
+"CREATE INDEX sessions_org ON sessions(org_id, id);"
+"CREATE TABLE api_keys ("
+"  id TEXT PRIMARY KEY,"
+"  org_id TEXT NOT NULL REFERENCES organizations(id),"
+"  name TEXT NOT NULL DEFAULT '',"
+"  prefix TEXT NOT NULL UNIQUE,"
+"  secret_hash BLOB NOT NULL,"
+"  permissions INTEGER NOT NULL,"
+"  created_ms INTEGER NOT NULL,"
+"  expires_ms INTEGER,"
+"  revoked_ms INTEGER,"
+"  last_used_ms INTEGER"
+");"
+"CREATE INDEX api_keys_org ON api_keys(org_id, created_ms);"
+/* A contact's id is its keyset position: immutable, and never reused. */
+"CREATE TABLE contacts ("
+"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+"  session INTEGER NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  lid TEXT NOT NULL,"
+"  phone TEXT,"
+"  phone_jid TEXT,"
+"  push_name TEXT,"
+"  business_name TEXT,"
+"  name_folded TEXT,"
+"  first_seen_ms INTEGER NOT NULL,"
+"  updated_ms INTEGER NOT NULL,"
+"  UNIQUE (session, lid)"
+");"
+/* (session, rowid): a page is one index range seek, flat with depth. */
+"CREATE INDEX contacts_session ON contacts(session);"
+"CREATE TABLE direct_chats ("
+"  contact INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,"
+"  session INTEGER NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  first_seen_ms INTEGER NOT NULL,"
+"  last_seen_ms INTEGER NOT NULL"
+");"
+"CREATE INDEX direct_chats_session ON direct_chats(session);"
+"CREATE TABLE groups ("
+"  id INTEGER PRIMARY KEY,"
+"  session INTEGER NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  jid TEXT NOT NULL,"
+"  subject TEXT,"
+"  first_seen_ms INTEGER NOT NULL,"
+"  updated_ms INTEGER NOT NULL,"
+"  UNIQUE (session, jid)"
+");"
+"CREATE TABLE group_members ("
+"  grp INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+"  contact INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
+"  role TEXT NOT NULL CHECK (role IN ('member', 'admin', 'superadmin')),"
+"  tag TEXT,"
+"  first_seen_ms INTEGER NOT NULL,"
+"  last_seen_ms INTEGER NOT NULL,"
+"  PRIMARY KEY (grp, contact)"
+") WITHOUT ROWID;"
+"CREATE INDEX group_members_contact ON group_members(contact);"
+"CREATE TABLE check_cache ("
+"  session INTEGER NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  phone TEXT NOT NULL,"
+"  on_whatsapp INTEGER NOT NULL,"
+"  jid TEXT,"
+"  checked_ms INTEGER NOT NULL,"
+"  PRIMARY KEY (session, phone)"
+") WITHOUT ROWID;"
+"CREATE VIRTUAL TABLE contacts_fts USING fts5("
+"  name_folded, phone, content='contacts', content_rowid='id',"
+"  tokenize='trigram case_sensitive 1', detail=full"
+");"
+"CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN"
+"  INSERT INTO contacts_fts(rowid, name_folded, phone)"
+"    VALUES (new.id, new.name_folded, new.phone);"
+"END;"
+"CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN"
+"  INSERT INTO contacts_fts(contacts_fts, rowid, name_folded, phone)"
+"    VALUES ('delete', old.id, old.name_folded, old.phone);"
+"END;"
+"CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name_folded, phone ON contacts"
+"  WHEN old.name_folded IS NOT new.name_folded OR old.phone IS NOT new.phone BEGIN"
+"  INSERT INTO contacts_fts(contacts_fts, rowid, name_folded, phone)"
+"    VALUES ('delete', old.id, old.name_folded, old.phone);"
+"  INSERT INTO contacts_fts(rowid, name_folded, phone)"
+"    VALUES (new.id, new.name_folded, new.phone);"
+"END;"
+"PRAGMA user_version = 1;";
+
+/* migrations[v] takes a database from user_version v to v + 1 and says so. */
+static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+	store_schema_v1,
+};
+
+static int
+store_make_cursor_key(struct store *st)
+{
+	unsigned char key[STORE_CURSOR_KEY_LEN];
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (RAND_bytes(key, sizeof(key)) != 1) {
+		log_warnx("store: no random bytes for the cursor key");
+		return STORE_ERROR;
+	}
+	rc = sqlite3_prepare_v2(st->db,
+	    "INSERT INTO meta (key, value) VALUES ('cursor_key', ?1)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, key, sizeof(key), SQLITE_TRANSIENT);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	return store_rc_from_sqlite(st, rc);
+}
+
+int
+store_migrate(struct store *st)
+{
+	int rc, version;
+
+	if (st->mode != STORE_WRITER)
+		return STORE_ERROR;
+	if ((rc = store_begin(st)) != STORE_OK)
+		return rc;
+	if ((rc = store_schema_version(st, &version)) != STORE_OK)
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION) {
+		log_warnx("store: schema version %d is newer than this build (%d)",
+		    version, STORE_SCHEMA_VERSION);
+		rc = STORE_SCHEMA;
+		goto fail;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		if ((rc = store_exec(st, store_migrations[version])) != STORE_OK)
+			goto fail;
+		if (version == 0 && (rc = store_make_cursor_key(st)) != STORE_OK)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return rc;
+}

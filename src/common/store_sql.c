@@ -1,0 +1,119 @@
+/*
+ * Every SQL statement of wagw.  Parameters are always bound, never
+ * pasted in.  Each list shape has one statement so that SQLite plans it
+ * once for its driving index (see store_contacts.c).
+ */
+#include "common/store_impl.h"
+
+/* Columns and filters shared by the list statements.
+ * ?1 session  ?2 after (keyset)  ?3 rows to fetch
+ * ?4 source (0 any, 1 dm, 2 group)  ?5 folded name needle or NULL
+ * ?6 phone needle or NULL  ?7 group JID  ?8 FTS5 expression */
+#define LIST_COLUMNS \
+	"SELECT c.id, c.lid, c.phone, c.push_name, c.business_name," \
+	" EXISTS (SELECT 1 FROM direct_chats d2 WHERE d2.contact = c.id)"
+#define LIST_FILTERS \
+	" AND (?4 <> 1 OR EXISTS (SELECT 1 FROM direct_chats d1 WHERE d1.contact = c.id))" \
+	" AND (?4 <> 2 OR EXISTS (SELECT 1 FROM group_members m1 WHERE m1.contact = c.id))" \
+	" AND (?5 IS NULL OR instr(c.name_folded, ?5) > 0" \
+	"      OR (?6 IS NOT NULL AND instr(c.phone, ?6) > 0))"
+
+#define SQL_LIST_ALL LIST_COLUMNS \
+	" FROM contacts c WHERE c.session = ?1 AND c.id > ?2" LIST_FILTERS \
+	" ORDER BY c.id LIMIT ?3"
+#define SQL_LIST_DM LIST_COLUMNS \
+	" FROM direct_chats d JOIN contacts c ON c.id = d.contact" \
+	" WHERE d.session = ?1 AND d.contact > ?2" LIST_FILTERS \
+	" ORDER BY d.contact LIMIT ?3"
+#define SQL_LIST_GROUP LIST_COLUMNS \
+	" FROM groups g JOIN group_members m ON m.grp = g.id" \
+	" JOIN contacts c ON c.id = m.contact" \
+	" WHERE g.session = ?1 AND g.jid = ?7 AND m.contact > ?2" LIST_FILTERS \
+	" ORDER BY m.contact LIMIT ?3"
+#define SQL_LIST_FTS LIST_COLUMNS \
+	" FROM contacts_fts f JOIN contacts c ON c.id = f.rowid" \
+	" WHERE contacts_fts MATCH ?8 AND f.rowid > ?2 AND c.session = ?1" \
+	LIST_FILTERS " ORDER BY f.rowid LIMIT ?3"
+
+const char *const store_sql[SS_COUNT] = {
+	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[SS_PING] = "SELECT count(*) FROM organizations",
+
+	[SS_ORG_ADD] = "INSERT INTO organizations (id, name, created_ms)"
+	    " VALUES (?1, ?2, ?3)",
+	[SS_ORG_EXISTS] = "SELECT 1 FROM organizations WHERE id = ?1",
+	[SS_ORG_LIST] = "SELECT id, name, created_ms FROM organizations ORDER BY id",
+
+	[SS_SESSION_ADD] = "INSERT INTO sessions (id, org_id, label, created_ms,"
+	    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
+	[SS_SESSION_RM] = "DELETE FROM sessions WHERE id = ?1",
+	[SS_SESSION_LOOKUP] = "SELECT sid, id, org_id FROM sessions WHERE id = ?1",
+	[SS_SESSION_LIST_ALL] = "SELECT sid, id, org_id, label, own_phone, own_jid,"
+	    " own_lid, created_ms, updated_ms FROM sessions ORDER BY id",
+	[SS_SESSION_LIST_ORG] = "SELECT sid, id, org_id, label, own_phone, own_jid,"
+	    " own_lid, created_ms, updated_ms FROM sessions WHERE org_id = ?1"
+	    " ORDER BY id",
+	[SS_SESSION_SET_SELF] = "UPDATE sessions SET own_phone = coalesce(?2, own_phone),"
+	    " own_jid = coalesce(?3, own_jid), own_lid = coalesce(?4, own_lid),"
+	    " updated_ms = ?5 WHERE sid = ?1",
+
+	[SS_KEY_ADD] = "INSERT INTO api_keys (id, org_id, name, prefix, secret_hash,"
+	    " permissions, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8)",
+	[SS_KEY_BY_PREFIX] = "SELECT id, org_id, prefix, secret_hash, permissions,"
+	    " created_ms, expires_ms, revoked_ms, last_used_ms FROM api_keys"
+	    " WHERE prefix = ?1",
+	[SS_KEY_LIST_ALL] = "SELECT id, org_id, prefix, secret_hash, permissions,"
+	    " created_ms, expires_ms, revoked_ms, last_used_ms, name FROM api_keys"
+	    " ORDER BY created_ms, id",
+	[SS_KEY_LIST_ORG] = "SELECT id, org_id, prefix, secret_hash, permissions,"
+	    " created_ms, expires_ms, revoked_ms, last_used_ms, name FROM api_keys"
+	    " WHERE org_id = ?1 ORDER BY created_ms, id",
+	[SS_KEY_REVOKE] = "UPDATE api_keys SET revoked_ms = coalesce(revoked_ms, ?2)"
+	    " WHERE id = ?1",
+	[SS_KEY_TOUCH] = "UPDATE api_keys SET last_used_ms = ?2 WHERE id = ?1",
+
+	[SS_LIST_ALL] = SQL_LIST_ALL,
+	[SS_LIST_DM] = SQL_LIST_DM,
+	[SS_LIST_GROUP] = SQL_LIST_GROUP,
+	[SS_LIST_FTS] = SQL_LIST_FTS,
+	[SS_PLAN_ALL] = "EXPLAIN QUERY PLAN " SQL_LIST_ALL,
+	[SS_PLAN_DM] = "EXPLAIN QUERY PLAN " SQL_LIST_DM,
+	[SS_PLAN_GROUP] = "EXPLAIN QUERY PLAN " SQL_LIST_GROUP,
+	[SS_PLAN_FTS] = "EXPLAIN QUERY PLAN " SQL_LIST_FTS,
+
+	/* A NULL field keeps what is known; updated_ms moves only on change. */
+	[SS_CONTACT_UPSERT] = "INSERT INTO contacts (session, lid, phone, phone_jid,"
+	    " push_name, business_name, name_folded, first_seen_ms, updated_ms)"
+	    " VALUES (?1, ?2, ?3, ?3 || '@s.whatsapp.net', ?4, ?5, ?6, ?7, ?7)"
+	    " ON CONFLICT (session, lid) DO UPDATE SET"
+	    " phone = coalesce(excluded.phone, phone),"
+	    " phone_jid = coalesce(excluded.phone_jid, phone_jid),"
+	    " push_name = coalesce(excluded.push_name, push_name),"
+	    " business_name = coalesce(excluded.business_name, business_name),"
+	    " name_folded = coalesce(excluded.name_folded, name_folded),"
+	    " updated_ms = CASE WHEN"
+	    "  phone IS NOT coalesce(excluded.phone, phone) OR"
+	    "  push_name IS NOT coalesce(excluded.push_name, push_name) OR"
+	    "  business_name IS NOT coalesce(excluded.business_name, business_name)"
+	    "  THEN excluded.updated_ms ELSE updated_ms END"
+	    " RETURNING id",
+	[SS_DM_UPSERT] = "INSERT INTO direct_chats (contact, session, first_seen_ms,"
+	    " last_seen_ms) VALUES (?2, ?1, ?3, ?3) ON CONFLICT (contact) DO UPDATE"
+	    " SET last_seen_ms = excluded.last_seen_ms",
+	[SS_GROUP_UPSERT] = "INSERT INTO groups (session, jid, subject, first_seen_ms,"
+	    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (session, jid)"
+	    " DO UPDATE SET subject = coalesce(excluded.subject, subject),"
+	    " updated_ms = excluded.updated_ms RETURNING id",
+	[SS_MEMBER_UPSERT] = "INSERT INTO group_members (grp, contact, role, tag,"
+	    " first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+	    " ON CONFLICT (grp, contact) DO UPDATE SET role = excluded.role,"
+	    " tag = coalesce(excluded.tag, tag), last_seen_ms = excluded.last_seen_ms",
+
+	[SS_CHECK_GET] = "SELECT on_whatsapp, jid, checked_ms FROM check_cache"
+	    " WHERE session = ?1 AND phone = ?2",
+	[SS_CHECK_PUT] = "INSERT INTO check_cache (session, phone, on_whatsapp, jid,"
+	    " checked_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (session, phone)"
+	    " DO UPDATE SET on_whatsapp = excluded.on_whatsapp, jid = excluded.jid,"
+	    " checked_ms = excluded.checked_ms",
+};

@@ -1,0 +1,1 @@
+# src/gateway: see its files.

@@ -1,0 +1,1 @@
+# src/ipc: see its files.

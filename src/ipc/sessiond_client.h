@@ -1,0 +1,60 @@
+/*
+ * sessiond_client: the client side of the wagw.fcgi/wagw-admin <->
+ * wagw-sessiond protocol (docs/sessiond-protocol.md).  Blocking calls
+ * with a deadline; the connection is kept between calls and re-opened
+ * transparently after the daemon restarts.
+ */
+#ifndef WAGW_SESSIOND_CLIENT_H
+#define WAGW_SESSIOND_CLIENT_H
+
+#include <stddef.h>
+
+#define SESSIOND_CHECK_MAX	50	/* phones per check call */
+#define SESSIOND_ABOUT_MAX	1024	/* bytes of about text, NUL excluded */
+
+enum sessiond_rc {
+	SESSIOND_OK,
+	SESSIOND_UNAVAILABLE,	/* socket missing/refused, daemon draining: 503 */
+	SESSIOND_TIMEOUT,	/* deadline passed: 504 */
+	SESSIOND_NOT_CONNECTED,	/* the session's link is down: 501 */
+	SESSIOND_RATE_LIMITED,	/* budget spent: 429, see *retry_after_s */
+	SESSIOND_NOT_FOUND,	/* the daemon does not hold this session */
+	SESSIOND_BAD_REQUEST,	/* the daemon rejected our request (a bug) */
+	SESSIOND_ERROR		/* protocol error, anything else: 500 */
+};
+
+struct sessiond_client;
+
+struct sessiond_check_result {
+	char	 phone[16];	/* digits, as asked */
+	int	 on_whatsapp;
+	char	 jid[96];	/* "" when not on WhatsApp */
+};
+
+struct sessiond_status {
+	int	 connected;
+	char	 reason[128];	/* why not connected, or "" */
+};
+
+/* Does not connect yet.  socket_path is copied. NULL on no memory. */
+struct sessiond_client *sessiond_client_new(const char *socket_path);
+void sessiond_client_free(struct sessiond_client *c);
+
+int sessiond_ping(struct sessiond_client *c, int timeout_ms);
+/* phones: n digit strings (n <= SESSIOND_CHECK_MAX); results: n entries, same order. */
+int sessiond_check(struct sessiond_client *c, const char *session_id,
+    const char *const *phones, size_t n, int timeout_ms,
+    struct sessiond_check_result *results, int *retry_after_s);
+/* jid: a bare user JID.  about: SESSIOND_ABOUT_MAX + 1 bytes. */
+int sessiond_about(struct sessiond_client *c, const char *session_id,
+    const char *jid, int timeout_ms, char *about, int *retry_after_s);
+int sessiond_session_status(struct sessiond_client *c, const char *session_id,
+    int timeout_ms, struct sessiond_status *out);
+int sessiond_session_connect(struct sessiond_client *c, const char *session_id,
+    int timeout_ms);
+int sessiond_session_disconnect(struct sessiond_client *c, const char *session_id,
+    int timeout_ms);
+
+const char *sessiond_rc_str(int rc);
+
+#endif

@@ -1,0 +1,1 @@
+# src/sessiond: see its files.

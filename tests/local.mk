@@ -1,0 +1,1 @@
+# Suites beyond the unit tests.
