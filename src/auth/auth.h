@@ -18,6 +18,7 @@
 #include "common/store.h"
 
 struct config;
+struct sessiond_client;
 
 enum auth_kind { AUTH_KIND_NONE, AUTH_KIND_JWT, AUTH_KIND_APIKEY };
 
@@ -39,11 +40,12 @@ enum auth_result {
 struct auth;
 
 /*
- * Per process.  Borrows cfg and st for its lifetime.  Loads the JWKS
- * file if present (a missing file is logged, not fatal: API keys still
- * work).  Returns NULL on allocation failure.
+ * Per process.  Borrows cfg, st and sd (the daemon client, may be NULL)
+ * for its lifetime.  Loads the JWKS file if present (a missing file is
+ * logged, not fatal: API keys still work).  NULL on allocation failure.
  */
-struct auth *auth_new(const struct config *cfg, struct store *st);
+struct auth *auth_new(const struct config *cfg, struct store *st,
+    struct sessiond_client *sd);
 void auth_free(struct auth *a);
 
 /*

@@ -8,6 +8,7 @@
 #define WAGW_SESSIOND_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SESSIOND_CHECK_MAX	50	/* phones per check call */
 #define SESSIOND_ABOUT_MAX	1024	/* bytes of about text, NUL excluded */
@@ -54,6 +55,18 @@ int sessiond_session_connect(struct sessiond_client *c, const char *session_id,
     int timeout_ms);
 int sessiond_session_disconnect(struct sessiond_client *c, const char *session_id,
     int timeout_ms);
+
+/*
+ * Asks the daemon to re-fetch [auth] jwks_url soon (the daemon rate-limits
+ * these).  Returns once the daemon has the request, not after the fetch.
+ */
+int sessiond_jwks_refresh(struct sessiond_client *c, int timeout_ms);
+/*
+ * Tells the daemon (the database writer) that API key key_id was used at
+ * at_ms, so it records last use; wagw.fcgi itself never writes.
+ */
+int sessiond_key_used(struct sessiond_client *c, const char *key_id,
+    int64_t at_ms, int timeout_ms);
 
 const char *sessiond_rc_str(int rc);
 
