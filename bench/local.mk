@@ -1,0 +1,1 @@
+# bench/: the benchmark (see bench/README.md).

@@ -1,0 +1,1 @@
+# src/wa: the native WhatsApp wire layers (see docs/whatsapp-link.md).
