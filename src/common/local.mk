@@ -26,3 +26,42 @@ COMMON_LIBS = src/common/libwagw_common.a $(SQLITE_LIBS) $(OPENSSL_LIBS) \
 # Unit tests of the common modules: tests/unit/check_<module>.c
 UNIT_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS)
 UNIT_LIBS = $(COMMON_LIBS) $(CHECK_LIBS)
+
+# One Check program per module.
+COMMON_UNIT_TESTS = tests/unit/check_apikey tests/unit/check_b64url \
+	tests/unit/check_cap tests/unit/check_config tests/unit/check_ids \
+	tests/unit/check_jid tests/unit/check_log tests/unit/check_phone \
+	tests/unit/check_store tests/unit/check_text
+check_PROGRAMS += $(COMMON_UNIT_TESTS)
+TESTS += $(COMMON_UNIT_TESTS)
+EXTRA_DIST += tests/unit/unit.h
+tests_unit_check_apikey_SOURCES = tests/unit/check_apikey.c
+tests_unit_check_apikey_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_apikey_LDADD = $(UNIT_LIBS)
+tests_unit_check_b64url_SOURCES = tests/unit/check_b64url.c
+tests_unit_check_b64url_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_b64url_LDADD = $(UNIT_LIBS)
+tests_unit_check_cap_SOURCES = tests/unit/check_cap.c
+tests_unit_check_cap_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_cap_LDADD = $(UNIT_LIBS)
+tests_unit_check_config_SOURCES = tests/unit/check_config.c
+tests_unit_check_config_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_config_LDADD = $(UNIT_LIBS)
+tests_unit_check_ids_SOURCES = tests/unit/check_ids.c
+tests_unit_check_ids_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_ids_LDADD = $(UNIT_LIBS)
+tests_unit_check_jid_SOURCES = tests/unit/check_jid.c
+tests_unit_check_jid_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_jid_LDADD = $(UNIT_LIBS)
+tests_unit_check_log_SOURCES = tests/unit/check_log.c
+tests_unit_check_log_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_log_LDADD = $(UNIT_LIBS)
+tests_unit_check_phone_SOURCES = tests/unit/check_phone.c
+tests_unit_check_phone_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_phone_LDADD = $(UNIT_LIBS)
+tests_unit_check_store_SOURCES = tests/unit/check_store.c
+tests_unit_check_store_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_store_LDADD = $(UNIT_LIBS)
+tests_unit_check_text_SOURCES = tests/unit/check_text.c
+tests_unit_check_text_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_text_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,580 @@
+/* Unit tests of the store against a real SQLite file in a temp dir. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "unit.h"
+
+static char dir[256], dbpath[300];
+static struct store *st;
+
+static void
+setup(void)
+{
+	char err[256];
+
+	snprintf(dir, sizeof(dir), "%s/wagw-store-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/wagw.db", dir);
+	ck_assert_int_eq(store_open(&st, dbpath, STORE_WRITER, 2000, err, sizeof(err)),
+	    STORE_OK);
+	ck_assert_int_eq(store_migrate(st), STORE_OK);
+}
+
+static void
+teardown(void)
+{
+	char cmd[400];
+
+	store_close(st);
+	st = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(migrate_from_empty_and_again)
+{
+	int v;
+	unsigned char k1[STORE_CURSOR_KEY_LEN], k2[STORE_CURSOR_KEY_LEN];
+
+	ck_assert_int_eq(store_schema_version(st, &v), STORE_OK);
+	ck_assert_int_eq(v, STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_cursor_key(st, k1), STORE_OK);
+	/* Re-running is a no-op that keeps data and the cursor key. */
+	ck_assert_int_eq(store_org_add(st, "acme", "Acme", 1), STORE_OK);
+	ck_assert_int_eq(store_migrate(st), STORE_OK);
+	ck_assert_int_eq(store_cursor_key(st, k2), STORE_OK);
+	ck_assert_mem_eq(k1, k2, sizeof(k1));
+	ck_assert_int_eq(store_org_exists(st, "acme"), STORE_OK);
+}
+END_TEST
+
+START_TEST(reader_refuses_uninitialized)
+{
+	struct store *r = NULL, *w = NULL;
+	char err[256], path[320];
+
+	snprintf(path, sizeof(path), "%s/empty.db", dir);
+	ck_assert_int_eq(store_open(&w, path, STORE_WRITER, 100, err, sizeof(err)), STORE_OK);
+	store_close(w);
+	ck_assert_int_eq(store_open(&r, path, STORE_READER, 100, err, sizeof(err)),
+	    STORE_SCHEMA);
+	ck_assert_ptr_null(r);
+	ck_assert_ptr_nonnull(strstr(err, "wagw-admin init"));
+	/* A reader never creates the file. */
+	snprintf(path, sizeof(path), "%s/missing.db", dir);
+	ck_assert_int_ne(store_open(&r, path, STORE_READER, 100, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+START_TEST(reader_is_query_only)
+{
+	struct store *r;
+	char err[256];
+
+	ck_assert_int_eq(store_open(&r, dbpath, STORE_READER, 100, err, sizeof(err)), STORE_OK);
+	ck_assert_int_ne(store_org_add(r, "x", "", 1), STORE_OK);
+	store_close(r);
+	ck_assert_int_eq(store_org_exists(st, "x"), STORE_NOTFOUND);
+}
+END_TEST
+
+static int
+count_org(const struct store_org *o, void *arg)
+{
+	(void)o;
+	(*(int *)arg)++;
+	return 0;
+}
+
+START_TEST(orgs_and_sessions)
+{
+	struct store_session s;
+	int n = 0;
+
+	ck_assert_int_eq(store_org_add(st, "acme", "Acme", 10), STORE_OK);
+	ck_assert_int_eq(store_org_add(st, "acme", "Again", 11), STORE_EXISTS);
+	ck_assert_int_eq(store_org_add(st, "beta", NULL, 12), STORE_OK);
+	ck_assert_int_eq(store_org_list(st, count_org, &n), STORE_OK);
+	ck_assert_int_eq(n, 2);
+
+	ck_assert_int_eq(store_session_add(st, "S1", "nope", "x", 1), STORE_NOREF);
+	ck_assert_int_eq(store_session_add(st, "S1", "acme", "first", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "S1", "beta", "dup", 1), STORE_EXISTS);
+	ck_assert_int_eq(store_session_lookup(st, "S1", &s), STORE_OK);
+	ck_assert_str_eq(s.id, "S1");
+	ck_assert_str_eq(s.org, "acme");
+	ck_assert_int_gt(s.rowid, 0);
+	ck_assert_int_eq(store_session_lookup(st, "S2", &s), STORE_NOTFOUND);
+	ck_assert_int_eq(store_session_set_self(st, s.rowid, "628", NULL, NULL, 5), STORE_OK);
+	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_OK);
+	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_NOTFOUND);
+}
+END_TEST
+
+static int
+collect_session(const struct store_session *s, void *arg)
+{
+	strcat(arg, s->id);
+	strcat(arg, s->label);
+	strcat(arg, ";");
+	return 0;
+}
+
+START_TEST(session_list_by_org)
+{
+	char buf[256] = "";
+
+	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_org_add(st, "b", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "s2", "a", "L2", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "s1", "b", "L1", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "s3", "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_list(st, NULL, collect_session, buf), STORE_OK);
+	ck_assert_str_eq(buf, "s1L1;s2L2;s3;");
+	buf[0] = '\0';
+	ck_assert_int_eq(store_session_list(st, "a", collect_session, buf), STORE_OK);
+	ck_assert_str_eq(buf, "s2L2;s3;");
+}
+END_TEST
+
+static int
+collect_key(const struct store_key *k, void *arg)
+{
+	strcat(arg, k->id);
+	strcat(arg, "/");
+	strcat(arg, k->name);
+	strcat(arg, k->revoked_ms ? "/revoked;" : ";");
+	return 0;
+}
+
+START_TEST(api_keys)
+{
+	struct store_key k, got;
+	char buf[256] = "";
+
+	ck_assert_int_eq(store_org_add(st, "acme", "", 1), STORE_OK);
+	memset(&k, 0, sizeof(k));
+	strcpy(k.id, "key_1");
+	strcpy(k.org, "acme");
+	k.name = "ci";
+	strcpy(k.prefix, "wa_AAAAAAAA");
+	memset(k.hash, 0xab, sizeof(k.hash));
+	k.permissions = 5;
+	k.created_ms = 100;
+	k.expires_ms = 900;
+	ck_assert_int_eq(store_key_add(st, &k), STORE_OK);
+	ck_assert_int_eq(store_key_add(st, &k), STORE_EXISTS);
+	strcpy(k.id, "key_2");
+	ck_assert_int_eq(store_key_add(st, &k), STORE_EXISTS);	/* same prefix */
+	strcpy(k.prefix, "wa_BBBBBBBB");
+	strcpy(k.org, "ghost");
+	ck_assert_int_eq(store_key_add(st, &k), STORE_NOREF);
+
+	ck_assert_int_eq(store_key_by_prefix(st, "wa_AAAAAAAA", &got), STORE_OK);
+	ck_assert_str_eq(got.id, "key_1");
+	ck_assert_str_eq(got.org, "acme");
+	ck_assert_uint_eq(got.permissions, 5);
+	ck_assert_int_eq(got.expires_ms, 900);
+	ck_assert_int_eq(got.revoked_ms, 0);
+	ck_assert_int_eq(got.last_used_ms, 0);
+	ck_assert_int_eq(got.hash[31], 0xab);
+	ck_assert_int_eq(store_key_by_prefix(st, "wa_CCCCCCCC", &got), STORE_NOTFOUND);
+
+	ck_assert_int_eq(store_key_touch(st, "key_1", 500), STORE_OK);
+	ck_assert_int_eq(store_key_revoke(st, "key_1", 600), STORE_OK);
+	ck_assert_int_eq(store_key_revoke(st, "key_1", 700), STORE_OK);
+	ck_assert_int_eq(store_key_revoke(st, "key_9", 700), STORE_NOTFOUND);
+	ck_assert_int_eq(store_key_by_prefix(st, "wa_AAAAAAAA", &got), STORE_OK);
+	ck_assert_int_eq(got.revoked_ms, 600);	/* the first revocation stays */
+	ck_assert_int_eq(got.last_used_ms, 500);
+	ck_assert_int_eq(store_key_list(st, "acme", collect_key, buf), STORE_OK);
+	ck_assert_str_eq(buf, "key_1/ci/revoked;");
+	buf[0] = '\0';
+	ck_assert_int_eq(store_key_list(st, "other", collect_key, buf), STORE_OK);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* ---- contacts ---- */
+
+static int64_t sess;
+
+static int64_t
+seen(const char *lid, const char *phone, const char *name, const char *biz)
+{
+	struct store_seen_contact c = { lid, phone, name, biz };
+	int64_t id = 0;
+
+	ck_assert_int_eq(store_contact_upsert(st, sess, &c, 1000, &id), STORE_OK);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static void
+contacts_fixture(void)
+{
+	struct store_session s;
+	int64_t g1, g2, id;
+
+	ck_assert_int_eq(store_org_add(st, "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "S", "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "S", &s), STORE_OK);
+	sess = s.rowid;
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "120363021234567890@g.us",
+	    "Team", 1000, &g1), STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "111-222@g.us", NULL, 1000, &g2),
+	    STORE_OK);
+	id = seen("1001", "6281234567890", "Alice", "Acme Corp");	/* dm + g1 */
+	ck_assert_int_eq(store_dm_upsert(st, sess, id, 1000), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g1, id, "admin", "~Alice", 1000), STORE_OK);
+	id = seen("1002", "14155550123", "Bob", NULL);			/* g1 only */
+	ck_assert_int_eq(store_member_upsert(st, g1, id, "member", NULL, 1000), STORE_OK);
+	id = seen("1003", NULL, "ÄRGER Straße", NULL);			/* g2, LID only */
+	ck_assert_int_eq(store_member_upsert(st, g2, id, "superadmin", NULL, 1000), STORE_OK);
+	id = seen("1004", "4915112345678", "Ωμέγα", NULL);		/* dm only */
+	ck_assert_int_eq(store_dm_upsert(st, sess, id, 1000), STORE_OK);
+	id = seen("1005", NULL, "100%_done", NULL);			/* g2 */
+	ck_assert_int_eq(store_member_upsert(st, g2, id, "member", NULL, 1000), STORE_OK);
+	id = seen("1006", "79161234567", "Дмитрий", NULL);		/* g1 + g2 */
+	ck_assert_int_eq(store_member_upsert(st, g1, id, "member", NULL, 1000), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g2, id, "member", NULL, 1000), STORE_OK);
+	id = seen("1007", NULL, "100ab_done", NULL);			/* g2 */
+	ck_assert_int_eq(store_member_upsert(st, g2, id, "member", NULL, 1000), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+}
+
+struct page {
+	char	 lids[8192];
+	int64_t	 last;
+	int	 n;
+};
+
+static int
+collect_contact(const struct store_contact *c, void *arg)
+{
+	struct page *p = arg;
+
+	strcat(p->lids, c->lid);
+	strcat(p->lids, c->has_dm ? "d " : "g ");
+	p->last = c->key;
+	p->n++;
+	return 0;
+}
+
+static const char *
+list(enum store_source src, const char *group, const char *q)
+{
+	static struct page p;
+	struct store_contact_query cq = { sess, src, group, q, 0, 200 };
+	int more;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(more, 0);
+	return p.lids;
+}
+
+START_TEST(contacts_filters)
+{
+	static const struct {
+		int		 line;
+		enum store_source src;
+		const char	*group, *q, *want;
+	} cases[] = {
+		{ __LINE__, STORE_SOURCE_ANY, NULL, NULL,
+		    "1001d 1002g 1003g 1004d 1005g 1006g 1007g " },
+		{ __LINE__, STORE_SOURCE_DM, NULL, NULL, "1001d 1004d " },
+		{ __LINE__, STORE_SOURCE_GROUP, NULL, NULL,
+		    "1001d 1002g 1003g 1005g 1006g 1007g " },
+		{ __LINE__, STORE_SOURCE_ANY, "120363021234567890@g.us", NULL,
+		    "1001d 1002g 1006g " },
+		{ __LINE__, STORE_SOURCE_DM, "120363021234567890@g.us", NULL, "1001d " },
+		{ __LINE__, STORE_SOURCE_ANY, "999@g.us", NULL, "" },
+		/* q: case-insensitive in every script, short and long */
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "ali", "1001d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "ALI", "1001d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "a", "1001d 1003g 1007g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "ärger", "1003g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "STRASSE", "1003g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "ΩΜΈΓΑ", "1004d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "μέ", "1004d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "дмит", "1006g " },
+		/* '%' and '_' are ordinary characters */
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "0%_", "1005g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "%", "1005g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "_d", "1005g 1007g " },
+		/* numbers, with or without '+'; LID-only contacts never match */
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "+6281", "1001d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "555", "1002g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "55", "1002g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "1001", "" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "100", "1005g 1007g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "+1", "1001d 1002g 1004d 1006g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "+4915", "1004d " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "+", "" },
+		/* combined */
+		{ __LINE__, STORE_SOURCE_DM, NULL, "a", "1001d " },
+		{ __LINE__, STORE_SOURCE_GROUP, "111-222@g.us", "done", "1005g 1007g " },
+		{ __LINE__, STORE_SOURCE_DM, "111-222@g.us", NULL, "" },
+		{ __LINE__, STORE_SOURCE_ANY, "120363021234567890@g.us", "79161", "1006g " },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "zzz", "" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "\"x\"", "" },
+	};
+	size_t i;
+
+	contacts_fixture();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = list(cases[i].src, cases[i].group, cases[i].q);
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0,
+		    "line %d: got \"%s\", want \"%s\"", cases[i].line, got, cases[i].want);
+	}
+}
+END_TEST
+
+START_TEST(contacts_upsert_keeps_and_updates)
+{
+	struct store_seen_contact c = { "1002", NULL, "Robert", NULL };
+	int64_t id, id2;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_contact_upsert(st, sess, &c, 2000, &id), STORE_OK);
+	c.name = NULL;
+	ck_assert_int_eq(store_contact_upsert(st, sess, &c, 3000, &id2), STORE_OK);
+	ck_assert_int_eq(id, id2);	/* same LID, same row, same position */
+	/* The phone learned earlier is kept; the new name is searchable, the old not. */
+	ck_assert_str_eq(list(STORE_SOURCE_ANY, NULL, "robert"), "1002g ");
+	ck_assert_str_eq(list(STORE_SOURCE_ANY, NULL, "bob"), "");
+	ck_assert_str_eq(list(STORE_SOURCE_ANY, NULL, "4155550"), "1002g ");
+}
+END_TEST
+
+static void
+page_through(int limit, const char *q, int insert_every, int *visits, int nvisits)
+{
+	struct store_contact_query cq = { sess, STORE_SOURCE_ANY, NULL, q, 0, limit };
+	struct page p;
+	int more = 1, pages = 0;
+	char *tok, *save;
+
+	while (more) {
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more),
+		    STORE_OK);
+		ck_assert_int_le(p.n, limit);
+		ck_assert_msg(p.n > 0, "empty page (more must have been 0)");
+		for (tok = strtok_r(p.lids, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			int lid = atoi(tok);
+
+			ck_assert_int_lt(lid, nvisits);
+			visits[lid]++;
+		}
+		cq.after = p.last;
+		if (insert_every && ++pages % insert_every == 0) {
+			char lid[16];
+
+			/* New contacts arrive while a client pages. */
+			snprintf(lid, sizeof(lid), "%d", 5000 + pages);
+			seen(lid, NULL, "late ann", NULL);
+		}
+	}
+}
+
+START_TEST(contacts_paging_exactly_once)
+{
+	static const int limits[] = { 1, 2, 3, 7, 50, 199, 200 };
+	int visits[6000];
+	size_t i;
+	int j;
+	char lid[16], name[32];
+
+	contacts_fixture();
+	for (j = 2000; j < 2300; j++) {
+		snprintf(lid, sizeof(lid), "%d", j);
+		snprintf(name, sizeof(name), "ann %d", j);
+		seen(lid, NULL, name, NULL);
+	}
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		memset(visits, 0, sizeof(visits));
+		page_through(limits[i], NULL, 3, visits, 6000);
+		for (j = 2000; j < 2300; j++)
+			ck_assert_msg(visits[j] == 1, "limit %d: lid %d seen %d times",
+			    limits[i], j, visits[j]);
+		for (j = 0; j < 6000; j++)
+			ck_assert_int_le(visits[j], 1);
+		/* Trigram path pages the same way. */
+		memset(visits, 0, sizeof(visits));
+		page_through(limits[i], "ann", 0, visits, 6000);
+		for (j = 2000; j < 2300; j++)
+			ck_assert_int_eq(visits[j], 1);
+	}
+}
+END_TEST
+
+START_TEST(contacts_full_last_page_has_no_more)
+{
+	struct store_contact_query cq = { 0, STORE_SOURCE_ANY, NULL, NULL, 0, 7 };
+	struct page p;
+	int more;
+
+	contacts_fixture();
+	cq.session_rowid = sess;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 7);
+	ck_assert_int_eq(more, 0);
+	cq.limit = 6;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(more, 1);
+}
+END_TEST
+
+START_TEST(contacts_of_other_session_invisible)
+{
+	struct store_session s2;
+	struct store_contact_query cq = { 0, STORE_SOURCE_ANY, NULL, NULL, 0, 200 };
+	struct page p;
+	int more;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_session_add(st, "T", "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "T", &s2), STORE_OK);
+	cq.session_rowid = s2.rowid;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 0);
+	cq.q = "alice";
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 0);
+	/* Removing a session removes its contacts and their index entries. */
+	ck_assert_int_eq(store_session_rm(st, "S"), STORE_OK);
+	cq.session_rowid = sess;
+	ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 0);
+}
+END_TEST
+
+START_TEST(contacts_query_plans)
+{
+	static const struct {
+		int		 line;
+		enum store_source src;
+		const char	*group, *q, *want;
+	} cases[] = {
+		{ __LINE__, STORE_SOURCE_ANY, NULL, NULL, "INDEX contacts_session (session=? AND rowid>?)" },
+		{ __LINE__, STORE_SOURCE_GROUP, NULL, NULL, "INDEX contacts_session (session=? AND rowid>?)" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "a", "INDEX contacts_session" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, NULL, "INDEX direct_chats_session" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "INDEX direct_chats_session" },
+		{ __LINE__, STORE_SOURCE_ANY, "1@g.us", NULL, "SEARCH m USING PRIMARY KEY" },
+		{ __LINE__, STORE_SOURCE_DM, "1@g.us", "alice", "SEARCH m USING PRIMARY KEY" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "VIRTUAL TABLE INDEX" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "VIRTUAL TABLE INDEX" },
+	};
+	struct store_contact_query cq;
+	char plan[2048];
+	size_t i;
+
+	contacts_fixture();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cq = (struct store_contact_query){ sess, cases[i].src, cases[i].group,
+		    cases[i].q, 0, 50 };
+		ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
+		ck_assert_msg(strstr(plan, cases[i].want) != NULL,
+		    "line %d: plan lacks \"%s\":\n%s", cases[i].line, cases[i].want, plan);
+		/* Keyset order comes from the index, never from a sort. */
+		ck_assert_msg(strstr(plan, "TEMP B-TREE") == NULL,
+		    "line %d: sorts:\n%s", cases[i].line, plan);
+		ck_assert_msg(strstr(plan, "SCAN c") == NULL,
+		    "line %d: scans contacts:\n%s", cases[i].line, plan);
+	}
+}
+END_TEST
+
+START_TEST(check_cache)
+{
+	struct store_check c = { 1, "14155550123@s.whatsapp.net", 10000 }, got;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_check_get(st, sess, "14155550123", 10000, 1000, &got),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_check_put(st, sess, "14155550123", &c), STORE_OK);
+	ck_assert_int_eq(store_check_get(st, sess, "14155550123", 10999, 1000, &got), STORE_OK);
+	ck_assert_int_eq(got.on_whatsapp, 1);
+	ck_assert_str_eq(got.jid, "14155550123@s.whatsapp.net");
+	ck_assert_int_eq(store_check_get(st, sess, "14155550123", 11000, 1000, &got),
+	    STORE_NOTFOUND);
+	c.on_whatsapp = 0;
+	c.checked_ms = 20000;
+	ck_assert_int_eq(store_check_put(st, sess, "14155550123", &c), STORE_OK);
+	ck_assert_int_eq(store_check_get(st, sess, "14155550123", 20001, 1000, &got), STORE_OK);
+	ck_assert_int_eq(got.on_whatsapp, 0);
+	ck_assert_str_eq(got.jid, "");
+}
+END_TEST
+
+START_TEST(reader_busy_is_reported_within_bound)
+{
+	struct store *r = NULL;
+	sqlite3 *locker;
+	char err[256];
+	int64_t t0;
+
+	contacts_fixture();
+	store_close(st);
+	st = NULL;
+	/* A connection that keeps an exclusive lock, as a stuck writer would. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &locker), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(locker, "PRAGMA locking_mode=EXCLUSIVE;"
+	    "BEGIN EXCLUSIVE; UPDATE organizations SET name = 'x';", NULL, NULL, NULL),
+	    SQLITE_OK);
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(store_open(&r, dbpath, STORE_READER, 300, err, sizeof(err)),
+	    STORE_BUSY);
+	ck_assert_int_ge(clock_mono_ms() - t0, 250);	/* it waited its bound */
+	ck_assert_int_lt(clock_mono_ms() - t0, 5000);	/* and no longer */
+	ck_assert_ptr_null(r);
+	sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(locker);
+	ck_assert_int_eq(store_open(&r, dbpath, STORE_READER, 300, err, sizeof(err)), STORE_OK);
+	store_close(r);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, migrate_from_empty_and_again);
+	tcase_add_test(tc, reader_refuses_uninitialized);
+	tcase_add_test(tc, reader_is_query_only);
+	tcase_add_test(tc, orgs_and_sessions);
+	tcase_add_test(tc, session_list_by_org);
+	tcase_add_test(tc, api_keys);
+	tcase_add_test(tc, contacts_filters);
+	tcase_add_test(tc, contacts_upsert_keeps_and_updates);
+	tcase_add_test(tc, contacts_paging_exactly_once);
+	tcase_add_test(tc, contacts_full_last_page_has_no_more);
+	tcase_add_test(tc, contacts_of_other_session_invisible);
+	tcase_add_test(tc, contacts_query_plans);
+	tcase_add_test(tc, check_cache);
+	tcase_add_test(tc, reader_busy_is_reported_within_bound);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_store", store_suite)
