@@ -1,0 +1,133 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "admin/admin.h"
+#include "common/store.h"
+#include "common/text.h"
+
+/* Long enough for a writer that is busy with a burst of contacts. */
+#define ADMIN_BUSY_MS 10000
+
+int
+admin_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wagw-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return ADMIN_FAIL;
+}
+
+int
+admin_usage(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wagw-admin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: wagw-admin [--config FILE] %s\n", usage);
+	return ADMIN_USAGE;
+}
+
+int
+admin_config(struct admin *a)
+{
+	const char *path = config_path(a->config_file);
+	char err[1024];
+
+	if (a->cfg_loaded)
+		return ADMIN_OK;
+	if (config_load(&a->cfg, path, err, sizeof(err)) == -1)
+		return admin_fail("%s", err);
+	a->cfg_loaded = 1;
+	return ADMIN_OK;
+}
+
+int
+admin_store(struct admin *a, struct store **out)
+{
+	char err[1024];
+	int rc, version;
+
+	if (a->st != NULL) {
+		*out = a->st;
+		return ADMIN_OK;
+	}
+	if ((rc = admin_config(a)) != ADMIN_OK)
+		return rc;
+	/* Only init creates the database; a typo in the path must not. */
+	if (access(a->cfg.database, F_OK) == -1)
+		return admin_fail("%s: no database (run wagw-admin init)",
+		    a->cfg.database);
+	if (store_open(&a->st, a->cfg.database, STORE_WRITER, ADMIN_BUSY_MS, err,
+	    sizeof(err)) != STORE_OK)
+		return admin_fail("%s", err);
+	if (store_schema_version(a->st, &version) != STORE_OK)
+		return admin_fail("%s: not a wagw database", a->cfg.database);
+	if (version == 0)
+		return admin_fail("%s: not initialized (run wagw-admin init)",
+		    a->cfg.database);
+	if ((rc = store_migrate(a->st)) != STORE_OK)
+		return admin_fail("%s: %s", a->cfg.database, store_rc_str(rc));
+	*out = a->st;
+	return ADMIN_OK;
+}
+
+void
+admin_close(struct admin *a)
+{
+	store_close(a->st);
+	a->st = NULL;
+}
+
+void
+admin_print_json(struct json_object *v)
+{
+	puts(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(v);
+}
+
+int
+admin_text_ok(const char *s, size_t max)
+{
+	size_t len = strlen(s), i;
+
+	if (len > max || !text_utf8_valid(s, len))
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+admin_init(struct admin *a, int argc, char **argv)
+{
+	char err[1024];
+	int rc, version;
+
+	(void)argv;
+	if (argc != 1)
+		return admin_usage("init", "init takes no arguments");
+	if ((rc = admin_config(a)) != ADMIN_OK)
+		return rc;
+	if (store_open(&a->st, a->cfg.database, STORE_WRITER, ADMIN_BUSY_MS, err,
+	    sizeof(err)) != STORE_OK)
+		return admin_fail("%s", err);
+	if ((rc = store_migrate(a->st)) != STORE_OK)
+		return admin_fail("%s: %s", a->cfg.database, store_rc_str(rc));
+	if (store_schema_version(a->st, &version) != STORE_OK)
+		return admin_fail("%s: cannot read the schema version", a->cfg.database);
+	printf("%s: schema version %d\n", a->cfg.database, version);
+	return ADMIN_OK;
+}

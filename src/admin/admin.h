@@ -1,0 +1,49 @@
+/*
+ * wagw-admin: the operator's CLI.  Each noun (org, session, key) has
+ * its own file; this header is what they share.
+ *
+ * Exit status (OPERATIONS.md): 0 success, 1 usage error (usage on
+ * stderr), 2 any other failure (reason on stderr).  stdout carries only
+ * results, and for `key create` only the new secret.
+ */
+#ifndef WAGW_ADMIN_H
+#define WAGW_ADMIN_H
+
+#include "common/config.h"
+
+#define ADMIN_OK	0
+#define ADMIN_USAGE	1
+#define ADMIN_FAIL	2
+
+struct store;
+struct json_object;
+
+struct admin {
+	const char	*config_file;	/* --config, or NULL */
+	struct config	 cfg;
+	int		 cfg_loaded;
+	struct store	*st;		/* opened on demand */
+};
+
+/* Loads the configuration once; ADMIN_OK or ADMIN_FAIL (reported). */
+int admin_config(struct admin *a);
+/* Opens the database as its writer (migrating unless init is running it). */
+int admin_store(struct admin *a, struct store **out);
+void admin_close(struct admin *a);
+
+/* Reports a failure on stderr and returns ADMIN_FAIL. */
+int admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a usage error with the command's usage line; returns ADMIN_USAGE. */
+int admin_usage(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Prints a JSON value on stdout followed by a newline, and releases it. */
+void admin_print_json(struct json_object *v);
+/* Nonzero when s is printable UTF-8 text of at most max bytes. */
+int admin_text_ok(const char *s, size_t max);
+
+int admin_init(struct admin *a, int argc, char **argv);
+int admin_org(struct admin *a, int argc, char **argv);
+int admin_session(struct admin *a, int argc, char **argv);
+int admin_key(struct admin *a, int argc, char **argv);
+
+#endif

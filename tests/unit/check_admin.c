@@ -1,0 +1,286 @@
+/*
+ * wagw-admin end to end: the real binary against a temporary database,
+ * checking exit codes, stdout/stderr and what ends up stored.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common/apikey.h"
+#include "common/cap.h"
+#include "common/store.h"
+#include "unit.h"
+
+static char dir[128], conf[160], db[160];
+static char out[8192], err[8192];
+
+static void
+slurp(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+}
+
+/* Runs wagw-admin --config conf ARGS...; returns its exit status. */
+static int
+admin(const char *first, ...)
+{
+	const char *argv[32];
+	int o[2], e[2], status, n = 0;
+	va_list ap;
+	pid_t pid;
+
+	argv[n++] = ADMIN_BIN;
+	argv[n++] = "--config";
+	argv[n++] = conf;
+	va_start(ap, first);
+	for (argv[n] = first; argv[n] != NULL && n < 30; argv[n] = va_arg(ap, const char *))
+		n++;
+	va_end(ap);
+	ck_assert_int_eq(pipe(o), 0);
+	ck_assert_int_eq(pipe(e), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	slurp(o[0], out, sizeof(out));
+	slurp(e[0], err, sizeof(err));
+	close(o[0]);
+	close(e[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+write_conf(const char *extra)
+{
+	FILE *f = fopen(conf, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "[store]\ndatabase = %s\n[sessiond]\nsocket = %s/none.sock\n%s",
+	    db, dir, extra);
+	fclose(f);
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/wagw-admin-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/wagw.conf", dir);
+	snprintf(db, sizeof(db), "%s/wagw.db", dir);
+	write_conf("");
+}
+
+static void
+teardown(void)
+{
+	char cmd[200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+START_TEST(init_creates_and_reruns)
+{
+	ck_assert_int_eq(admin("org", "list", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "no database (run wagw-admin init)"));
+	ck_assert_int_eq(access(db, F_OK), -1);
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "schema version 1"));
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("org", "list", NULL), 0);
+	ck_assert_str_eq(out, "acme\t\n");
+	ck_assert_int_eq(admin("init", "extra", NULL), 1);
+}
+END_TEST
+
+START_TEST(usage_errors_exit_1)
+{
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin(NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err, "usage: wagw-admin"));
+	ck_assert_int_eq(admin("frobnicate", NULL), 1);
+	ck_assert_int_eq(admin("org", NULL), 1);
+	ck_assert_int_eq(admin("org", "add", NULL), 1);
+	ck_assert_int_eq(admin("org", "add", "a", "b", NULL), 1);
+	ck_assert_int_eq(admin("org", "add", "bad id", NULL), 1);
+	ck_assert_int_eq(admin("org", "add", "x", "--bogus", NULL), 1);
+	ck_assert_int_eq(admin("org", "add", "x", "--name", "tab\there", NULL), 1);
+	ck_assert_int_eq(admin("session", "add", "S1", NULL), 1);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", NULL), 1);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read,write", NULL), 1);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "", NULL), 1);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read",
+	    "--expires-in", "0", NULL), 1);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read",
+	    "--expires-in", "7d", NULL), 1);
+	ck_assert_int_eq(admin("key", "revoke", NULL), 1);
+	/* Nothing above changed the database. */
+	ck_assert_int_eq(admin("org", "list", NULL), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(sessions_need_a_known_org_and_a_fresh_id)
+{
+	struct json_object *list, *s;
+
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "unknown organization acme"));
+	ck_assert_int_eq(admin("org", "add", "acme", "--name", "Acme Ünïcode", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", "--label", "Main", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "session S1 already exists"));
+	ck_assert_int_eq(admin("session", "add", "S/2", "--org", "acme", NULL), 1);
+	ck_assert_int_eq(admin("session", "list", "--json", NULL), 0);
+	ck_assert_ptr_nonnull(list = json_tokener_parse(out));
+	ck_assert_int_eq(json_object_array_length(list), 1);
+	s = json_object_array_get_idx(list, 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "id")), "S1");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "org")), "acme");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "label")), "Main");
+	json_object_put(list);
+	ck_assert_int_eq(admin("org", "list", "--json", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"Acme Ünïcode\""));
+	ck_assert_int_eq(admin("session", "rm", "S1", NULL), 0);
+	ck_assert_int_eq(admin("session", "rm", "S1", NULL), 2);
+	ck_assert_int_eq(admin("session", "list", NULL), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(key_printed_once_and_stored_as_hash)
+{
+	char secret[128], prefix[APIKEY_PREFIX_LEN + 1], errbuf[256], id[STORE_ID_MAX + 1];
+	struct json_object *list, *k;
+	struct store_key stored;
+	struct store *st;
+	FILE *f;
+	char raw[1 << 16];
+	size_t n;
+
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read", NULL), 2);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read,events",
+	    "--name", "ci", "--expires-in", "30", NULL), 0);
+	/* stdout: the secret alone, on one line. */
+	ck_assert_int_eq(count_lines(out), 1);
+	ck_assert_uint_eq(strlen(out), APIKEY_SECRET_LEN + 1);
+	snprintf(secret, sizeof(secret), "%.*s", APIKEY_SECRET_LEN, out);
+	ck_assert_int_eq(apikey_parse(secret, strlen(secret), prefix), 1);
+	ck_assert_ptr_null(strstr(err, secret));
+
+	/* Stored: the hash, which the secret verifies against. */
+	ck_assert_int_eq(store_open(&st, db, STORE_READER, 1000, errbuf, sizeof(errbuf)), STORE_OK);
+	ck_assert_int_eq(store_key_by_prefix(st, prefix, &stored), STORE_OK);
+	ck_assert_int_eq(apikey_matches(secret, strlen(secret), stored.hash), 1);
+	ck_assert_uint_eq(stored.permissions, CAP_READ | CAP_EVENTS);
+	ck_assert_int_gt(stored.expires_ms - stored.created_ms, 29LL * 86400000);
+	snprintf(id, sizeof(id), "%s", stored.id);
+	store_close(st);
+
+	/* The secret is nowhere in the database file. */
+	ck_assert_ptr_nonnull(f = fopen(db, "rb"));
+	n = fread(raw, 1, sizeof(raw), f);
+	fclose(f);
+	ck_assert_ptr_null(memmem(raw, n, secret, strlen(secret)));
+
+	ck_assert_int_eq(admin("key", "list", "--json", NULL), 0);
+	ck_assert_ptr_null(strstr(out, secret));
+	ck_assert_ptr_nonnull(list = json_tokener_parse(out));
+	k = json_object_array_get_idx(list, 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(k, "id")), id);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(k, "prefix")), prefix);
+	ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(k, "permissions"),
+	    JSON_C_TO_STRING_PLAIN), "[\"read\",\"events\"]");
+	ck_assert(json_object_object_get_ex(k, "expiresAt", NULL));
+	ck_assert(!json_object_object_get_ex(k, "revokedAt", NULL));
+	ck_assert(!json_object_object_get_ex(k, "lastUsedAt", NULL));
+	json_object_put(list);
+
+	ck_assert_int_eq(admin("key", "revoke", id, NULL), 0);
+	ck_assert_int_eq(admin("key", "revoke", "key_nope", NULL), 2);
+	ck_assert_int_eq(admin("key", "list", "--org", "acme", "--json", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"revokedAt\":"));
+	ck_assert_int_eq(admin("key", "list", "--org", "other", "--json", NULL), 0);
+	ck_assert_str_eq(out, "[]\n");
+}
+END_TEST
+
+START_TEST(config_problems_exit_2)
+{
+	write_conf("[sessiond]\nlookup_burst = lots\n");
+	ck_assert_int_eq(admin("init", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "wagw.conf:6: lookup_burst: \"lots\" is not a whole number"));
+	ck_assert_int_eq(unlink(conf), 0);
+	ck_assert_int_eq(admin("init", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "cannot open"));
+}
+END_TEST
+
+START_TEST(daemon_commands_without_daemon)
+{
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "status", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "wagw-sessiond does not answer"));
+	ck_assert_int_eq(admin("session", "connect", "S1", NULL), 2);
+	ck_assert_int_eq(admin("session", "disconnect", "S9", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "no session S9"));
+	ck_assert_int_eq(admin("session", "connect", NULL), 1);
+}
+END_TEST
+
+static Suite *
+admin_suite(void)
+{
+	Suite *s = suite_create("admin");
+	TCase *tc = tcase_create("admin");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, init_creates_and_reruns);
+	tcase_add_test(tc, usage_errors_exit_1);
+	tcase_add_test(tc, sessions_need_a_known_org_and_a_fresh_id);
+	tcase_add_test(tc, key_printed_once_and_stored_as_hash);
+	tcase_add_test(tc, config_problems_exit_2);
+	tcase_add_test(tc, daemon_commands_without_daemon);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_admin", admin_suite)
