@@ -24,7 +24,8 @@ COMMON_LIBS = src/common/libwagw_common.a $(SQLITE_LIBS) $(OPENSSL_LIBS) \
 	$(INIH_LIBS) $(UNISTRING_LIBS)
 
 # Unit tests of the common modules: tests/unit/check_<module>.c
-UNIT_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS)
+UNIT_FLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SQLITE_CFLAGS) $(JSONC_CFLAGS) \
+	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
 UNIT_LIBS = $(COMMON_LIBS) $(CHECK_LIBS)
 
 # One Check program per module.

@@ -203,6 +203,20 @@ START_TEST(config_path_order)
 }
 END_TEST
 
+/* The shipped example is valid and says exactly the defaults. */
+START_TEST(config_example_is_the_defaults)
+{
+	struct config cfg, def;
+	char err[512];
+
+	ck_assert_msg(config_load(&cfg, TOP_SRCDIR "/etc/wagw.conf.example", err,
+	    sizeof(err)) == 0, "%s", err);
+	config_defaults(&def);
+	memset(cfg.path, 0, sizeof(cfg.path));
+	ck_assert_mem_eq(&cfg, &def, sizeof(cfg));
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -215,6 +229,7 @@ config_suite(void)
 	tcase_add_test(tc, config_long_line_and_nul);
 	tcase_add_test(tc, config_files);
 	tcase_add_test(tc, config_path_order);
+	tcase_add_test(tc, config_example_is_the_defaults);
 	suite_add_tcase(s, tc);
 	return s;
 }
