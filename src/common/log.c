@@ -15,6 +15,9 @@ log_init(const char *progname, enum log_level level)
 	log_max = level;
 }
 
+static void log_vemit(enum log_level, const char *, int, const char *, va_list)
+    __attribute__((format(printf, 4, 0)));
+
 static void
 log_vemit(enum log_level level, const char *tag, int errnum,
     const char *fmt, va_list ap)

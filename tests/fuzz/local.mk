@@ -1,0 +1,32 @@
+# libFuzzer targets (./configure --enable-fuzzing CC=clang), one per
+# parser that sees outside input.  `make fuzz` runs each for FUZZ_SECONDS
+# on a scratch copy of its seed corpus (tests/fuzz/corpus/<name>/) and
+# fails on the first finding; crashes are kept in fuzz-out/<name>/.
+FUZZ_TARGETS = tests/fuzz/fuzz_config
+FUZZ_SECONDS = 60
+FUZZ_FLAGS = $(AM_CFLAGS)
+FUZZ_LINK = -fsanitize=fuzzer
+
+if FUZZING
+noinst_PROGRAMS += $(FUZZ_TARGETS)
+endif
+EXTRA_DIST += tests/fuzz/corpus
+
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_config_LDADD = $(COMMON_LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  name=$$(basename $$t); name=$${name#fuzz_}; \
+	  mkdir -p fuzz-out/$$name/corpus fuzz-out/$$name/crashes; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	  if ! ./$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=fuzz-out/$$name/crashes/ \
+	      fuzz-out/$$name/corpus $(srcdir)/tests/fuzz/corpus/$$name \
+	      > fuzz-out/$$name/log 2>&1; then \
+	    echo "fuzz: $$name FAILED:"; tail -40 fuzz-out/$$name/log; fail=1; \
+	  else grep -E '^stat::number_of_executed_units' fuzz-out/$$name/log; fi; \
+	done; exit $$fail
+.PHONY: fuzz
