@@ -10,7 +10,7 @@ FUZZ_LINK = -fsanitize=fuzzer
 if FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 endif
-EXTRA_DIST += tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/corpus tests/lint/sql-is-never-built
 
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
 tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_FLAGS)
