@@ -24,7 +24,8 @@ enum auth_kind { AUTH_KIND_NONE, AUTH_KIND_JWT, AUTH_KIND_APIKEY };
 
 struct auth_principal {
 	enum auth_kind	 kind;
-	char		 org[STORE_ID_MAX + 1];	/* "" when none */
+	/* "" when none, or when the claim is not a valid id (it matches nothing) */
+	char		 org[STORE_ID_MAX + 1];
 	unsigned	 caps;			/* enum cap bits, within org */
 	int		 super_admin;		/* every organization, CAP_ALL */
 	char		 subject[80];		/* JWT sub or API key id, for logs */
@@ -43,6 +44,7 @@ struct auth;
  * Per process.  Borrows cfg, st and sd (the daemon client, may be NULL)
  * for its lifetime.  Loads the JWKS file if present (a missing file is
  * logged, not fatal: API keys still work).  NULL on allocation failure.
+ * Not thread-safe: one struct auth per thread.
  */
 struct auth *auth_new(const struct config *cfg, struct store *st,
     struct sessiond_client *sd);
@@ -50,7 +52,21 @@ void auth_free(struct auth *a);
 
 /*
  * authorization and x_api_key are the raw header values or NULL.
- * now_ms is wall-clock time.  Fills *out on AUTH_OK.
+ * now_ms is wall-clock time.  Fills *out on AUTH_OK; *out is zeroed
+ * (kind AUTH_KIND_NONE) otherwise.
+ *
+ * "Authorization: Bearer <t>" (scheme case-insensitive): t is an API
+ * key when it starts with "wa_", else a JWT.  An Authorization header
+ * with another scheme is ignored.  x-api-key must hold an API key.  A
+ * Bearer credential and x-api-key together are AUTH_INVALID.  Neither:
+ * AUTH_MISSING.  AUTH_UNAVAILABLE when the store failed looking up an
+ * API key (busy or any other error; logged).
+ *
+ * The JWKS file is re-checked at most once a second; verified tokens
+ * are cached until exp + leeway.  With sd set, this may tell the daemon
+ * about an API key's use (once a minute per key) and ask it to re-fetch
+ * jwks_url on an unknown kid (once per 30 s), each bounded by 100 ms;
+ * their failures are ignored.
  */
 enum auth_result auth_authenticate(struct auth *a, const char *authorization,
     const char *x_api_key, int64_t now_ms, struct auth_principal *out);
@@ -65,8 +81,12 @@ enum authz_decision {
 /*
  * Decides for a principal (already authenticated) that needs cap on
  * session_id (len bytes, raw from the path).  On AUTHZ_ALLOW fills
- * *session.  A missing session and another organization's session take
- * the same path and the same work.
+ * *session, otherwise zeroes it.  Order: the capability (403, also for
+ * a p that is NULL or AUTH_KIND_NONE, or cap 0), then the session
+ * (404).  A session id that is not a valid id, a missing session and
+ * another organization's session take the same path and the same work
+ * (one store lookup, a constant-time organization compare).  A store
+ * error (busy or any other) is AUTHZ_UNAVAILABLE.
  */
 enum authz_decision authz_decide(struct store *st, const struct auth_principal *p,
     unsigned cap, const char *session_id, size_t len, struct store_session *session);

@@ -2,7 +2,8 @@
 # parser that sees outside input.  `make fuzz` runs each for FUZZ_SECONDS
 # on a scratch copy of its seed corpus (tests/fuzz/corpus/<name>/) and
 # fails on the first finding; crashes are kept in fuzz-out/<name>/.
-FUZZ_TARGETS = tests/fuzz/fuzz_config
+FUZZ_TARGETS = tests/fuzz/fuzz_config $(GATEWAY_FUZZ_TARGETS) $(AUTH_FUZZ_TARGETS) \
+	$(WA_FUZZ_TARGETS)
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = $(AM_CFLAGS)
 FUZZ_LINK = -fsanitize=fuzzer
