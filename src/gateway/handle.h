@@ -1,0 +1,63 @@
+/*
+ * handle: the endpoints.  Handlers know nothing of FastCGI: they take
+ * what the request parsed to, the authorized session, and what they
+ * need of the process (store, cursor key, daemon client), and fill a
+ * response - a 200 or the error of CONTRACT.md.  Authentication and the
+ * session's ownership are checked before (authorize.h), so a handler
+ * starts at the parameter checks (400).
+ *
+ * Each returns 0 when r holds the answer, -1 when r holds the fixed 500
+ * (out of memory); either way r is filled.
+ */
+#ifndef WAGW_GATEWAY_HANDLE_H
+#define WAGW_GATEWAY_HANDLE_H
+
+#include <stddef.h>
+
+struct cursor_key;
+struct query;
+struct response;
+struct sessiond_client;
+struct store;
+struct store_session;
+
+/* Limits of the list endpoint (CONTRACT.md). */
+#define HANDLE_LIST_LIMIT_DEFAULT	50
+#define HANDLE_LIST_LIMIT_MAX		200
+#define HANDLE_LIST_Q_MAX		100	/* code points */
+
+/* GET .../contacts: q holds source, group, q, limit, cursor. */
+int handle_list(struct store *st, const struct cursor_key *ck,
+    const struct store_session *s, const struct query *q, struct response *r);
+
+/* GET .../contacts/check?phone=: a live lookup, deadline timeout_ms. */
+int handle_check(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const struct query *q, struct response *r);
+
+/* GET .../contacts/{jid}/about: jid is the raw path segment (len bytes). */
+int handle_about(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const char *jid, size_t len,
+    struct response *r);
+
+/* GET /healthz: the responder runs. */
+int handle_healthz(struct response *r);
+
+/* GET /readyz: st (NULL when the database could not be opened) answers
+ * and the daemon answers a ping within ping_ms. */
+int handle_readyz(struct store *st, struct sessiond_client *sd, int ping_ms,
+    struct response *r);
+
+/* GET /api/v1/openapi.yaml: the document built into the program. */
+int handle_openapi(struct response *r);
+
+/* The built-in OpenAPI document (openapi_doc.c, made from docs/openapi.yaml). */
+extern const unsigned char handle_openapi_doc[];
+extern const size_t handle_openapi_doc_len;
+
+/*
+ * Fills r with the error for a daemon answer that is not SESSIOND_OK
+ * (sessiond_client.h): 501, 503, 504, 429 with Retry-After, or 500.
+ */
+int handle_live_error(struct response *r, int sessiond_rc, int retry_after_s);
+
+#endif

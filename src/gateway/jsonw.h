@@ -1,0 +1,35 @@
+/*
+ * jsonw: JSON text written front to back into one growing buffer, for a
+ * body too large to build as a json-c object tree on every request (a
+ * list page as a tree costs about ten allocations per contact).  Strings
+ * are still escaped by json-c, through one reused string object, so all
+ * bodies share json-c's escaping (RFC 8259 section 7); only the fixed
+ * structure is written as literal text.
+ */
+#ifndef WAGW_GATEWAY_JSONW_H
+#define WAGW_GATEWAY_JSONW_H
+
+#include <stddef.h>
+
+struct jsonw {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;		/* out of memory: jsonw_finish says so */
+};
+
+/* Starts a buffer of hint bytes (it grows as needed).  Returns 0 or -1. */
+int jsonw_init(struct jsonw *w, size_t hint);
+/* Appends len bytes of JSON text as they are. */
+void jsonw_raw(struct jsonw *w, const char *s, size_t len);
+#define JSONW_LIT(w, s)	jsonw_raw((w), (s), sizeof(s) - 1)
+/* Appends len bytes of valid UTF-8 (no NUL) as a quoted JSON string. */
+void jsonw_string(struct jsonw *w, const char *s, size_t len);
+/*
+ * Ends writing.  Returns the text, NUL-terminated (the caller frees it),
+ * and its length in *len, or NULL when memory ran out on the way (the
+ * buffer is then freed).
+ */
+char *jsonw_finish(struct jsonw *w, size_t *len);
+
+#endif

@@ -1,0 +1,98 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "gateway/request.h"
+
+/* Ids are a per-process random prefix and a counter: unique, cheap. */
+static uint64_t request_id_prefix;
+static uint32_t request_id_counter;
+
+int
+request_id_init(void)
+{
+	if (RAND_bytes((unsigned char *)&request_id_prefix,
+	    sizeof(request_id_prefix)) != 1)
+		return -1;
+	return 0;
+}
+
+static void
+request_id_next(char id[REQUEST_ID_LEN + 1])
+{
+	snprintf(id, REQUEST_ID_LEN + 1, "%016" PRIx64 "%08" PRIx32,
+	    request_id_prefix, ++request_id_counter);
+}
+
+/* The value of name in envp, or NULL. */
+static const char *
+request_param(char *const *envp, const char *name, size_t namelen)
+{
+	for (; *envp != NULL; envp++)
+		if (strncmp(*envp, name, namelen) == 0 && (*envp)[namelen] == '=')
+			return *envp + namelen + 1;
+	return NULL;
+}
+
+#define PARAM(envp, lit)	request_param((envp), (lit), sizeof(lit) - 1)
+
+static void
+request_header(struct request_header *h, const char *value, size_t max)
+{
+	memset(h, 0, sizeof(*h));
+	if (value == NULL)
+		return;
+	h->len = strlen(value);
+	if (h->len > max) {
+		h->too_long = 1;
+		h->len = 0;
+		return;
+	}
+	h->value = value;
+}
+
+void
+request_from_env(struct request *r, char *const *envp)
+{
+	const char *script, *info, *s;
+	size_t slen, ilen;
+
+	memset(r, 0, sizeof(*r));
+	request_id_next(r->id);
+
+	r->method_name = (s = PARAM(envp, "REQUEST_METHOD")) ? s : "";
+	if (strcmp(r->method_name, "GET") == 0)
+		r->method = REQUEST_GET;
+	else if (strcmp(r->method_name, "HEAD") == 0)
+		r->method = REQUEST_HEAD;
+	else if (strcmp(r->method_name, "OPTIONS") == 0)
+		r->method = REQUEST_OPTIONS;
+	else
+		r->method = REQUEST_OTHER;
+
+	script = PARAM(envp, "SCRIPT_NAME");
+	info = PARAM(envp, "PATH_INFO");
+	slen = script ? strlen(script) : 0;
+	ilen = info ? strlen(info) : 0;
+	if (slen > REQUEST_PATH_MAX || ilen > REQUEST_PATH_MAX - slen)
+		r->path_too_long = 1;
+	else {
+		if (slen)
+			memcpy(r->path, script, slen);
+		if (ilen)
+			memcpy(r->path + slen, info, ilen);
+		r->path_len = slen + ilen;
+		r->path[r->path_len] = '\0';
+	}
+
+	r->query = (s = PARAM(envp, "QUERY_STRING")) ? s : "";
+	r->query_len = strlen(r->query);
+
+	request_header(&r->authorization, PARAM(envp, "HTTP_AUTHORIZATION"),
+	    REQUEST_CREDENTIAL_MAX);
+	request_header(&r->api_key, PARAM(envp, "HTTP_X_API_KEY"),
+	    REQUEST_CREDENTIAL_MAX);
+	request_header(&r->origin, PARAM(envp, "HTTP_ORIGIN"), REQUEST_ORIGIN_MAX);
+}

@@ -1,0 +1,65 @@
+/*
+ * request: the parts of a FastCGI request the gateway looks at, taken
+ * from the CGI meta-variables (RFC 3875 section 4.1).  Strings are
+ * borrowed from the environment array, valid until the request ends;
+ * the path is copied because it is put together from two variables.
+ *
+ * The path is SCRIPT_NAME followed by PATH_INFO, so any split between
+ * the two works (OPERATIONS.md "Deployment facts").  The servers have
+ * already percent-decoded both: they are never decoded again.
+ */
+#ifndef WAGW_GATEWAY_REQUEST_H
+#define WAGW_GATEWAY_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard limits; anything longer is refused (see dispatch.c for how). */
+#define REQUEST_PATH_MAX	1024	/* SCRIPT_NAME + PATH_INFO, bytes */
+#define REQUEST_QUERY_MAX	4096	/* QUERY_STRING, bytes */
+#define REQUEST_CREDENTIAL_MAX	8192	/* Authorization, X-Api-Key */
+#define REQUEST_ORIGIN_MAX	256	/* Origin */
+#define REQUEST_ID_LEN		24	/* hex characters */
+
+enum request_method {
+	REQUEST_GET,
+	REQUEST_HEAD,
+	REQUEST_OPTIONS,
+	REQUEST_OTHER
+};
+
+/* A header value: NULL when absent; too_long when over its limit. */
+struct request_header {
+	const char	*value;
+	size_t		 len;
+	int		 too_long;
+};
+
+struct request {
+	enum request_method method;
+	const char	*method_name;		/* as sent, "" when absent */
+	char		 path[REQUEST_PATH_MAX + 1];
+	size_t		 path_len;
+	int		 path_too_long;		/* path is then empty */
+	const char	*query;			/* "" when absent */
+	size_t		 query_len;
+	struct request_header authorization;	/* HTTP_AUTHORIZATION */
+	struct request_header api_key;		/* HTTP_X_API_KEY */
+	struct request_header origin;		/* HTTP_ORIGIN */
+	char		 id[REQUEST_ID_LEN + 1];
+};
+
+/*
+ * Seeds the request ids of this process from the CSPRNG; once per
+ * process, before the first request_from_env.  Returns 0 or -1.
+ */
+int request_id_init(void);
+
+/*
+ * Fills r from envp, a NULL-terminated array of "NAME=value" strings
+ * (FCGX_Request.envp), and gives the request a fresh id.  r borrows
+ * envp's strings.  Never fails: over-long values are marked.
+ */
+void request_from_env(struct request *r, char *const *envp);
+
+#endif

@@ -1,0 +1,95 @@
+/* jsonw: streamed JSON text with json-c's string escaping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "gateway/jsonw.h"
+#include "unit.h"
+
+static const struct {
+	int		 line;
+	const char	*in;
+	size_t		 len;
+	const char	*out;
+} strings[] = {
+	{ __LINE__, "", 0, "\"\"" },
+	{ __LINE__, "abc", 3, "\"abc\"" },
+	{ __LINE__, "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+	{ __LINE__, "a/b", 3, "\"a/b\"" },
+	{ __LINE__, "\n\r\t\b\f", 5, "\"\\n\\r\\t\\b\\f\"" },
+	{ __LINE__, "\x01\x1f", 2, "\"\\u0001\\u001f\"" },
+	{ __LINE__, "\xc3\xa4\xe4\xb8\xad\xf0\x9f\x98\x80", 9,
+	    "\"\xc3\xa4\xe4\xb8\xad\xf0\x9f\x98\x80\"" },
+	/* Long, then empty, then long again (json-c 0.16 leaked here). */
+	{ __LINE__, "0123456789012345678901234567890123456789", 40,
+	    "\"0123456789012345678901234567890123456789\"" },
+	{ __LINE__, "", 0, "\"\"" },
+	{ __LINE__, "x", 1, "\"x\"" },
+	{ __LINE__, "0123456789012345678901234567890123456789xx", 42,
+	    "\"0123456789012345678901234567890123456789xx\"" },
+	/* By length: what follows is not part of it. */
+	{ __LINE__, "abcdef", 2, "\"ab\"" },
+};
+
+START_TEST(jsonw_strings)
+{
+	struct jsonw w;
+	char *out;
+	size_t i, len;
+
+	for (i = 0; i < N_ELEM(strings); i++) {
+		ck_assert_int_eq(jsonw_init(&w, 1), 0);
+		jsonw_string(&w, strings[i].in, strings[i].len);
+		ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+		ck_assert_msg(strcmp(out, strings[i].out) == 0 && len == strlen(out),
+		    "line %d: %s", strings[i].line, out);
+		free(out);
+	}
+}
+END_TEST
+
+/* A document far past the first buffer parses back to what went in. */
+START_TEST(jsonw_grows)
+{
+	struct jsonw w;
+	struct json_object *o, *a;
+	char *out, item[32];
+	size_t len;
+	int i;
+
+	ck_assert_int_eq(jsonw_init(&w, 8), 0);
+	JSONW_LIT(&w, "{\"data\":[");
+	for (i = 0; i < 5000; i++) {
+		if (i > 0)
+			JSONW_LIT(&w, ",");
+		snprintf(item, sizeof(item), "item \"%d\"", i);
+		jsonw_string(&w, item, strlen(item));
+	}
+	JSONW_LIT(&w, "]}");
+	ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+	ck_assert_uint_eq(strlen(out), len);
+	ck_assert_ptr_nonnull(o = json_tokener_parse(out));
+	ck_assert(json_object_object_get_ex(o, "data", &a));
+	ck_assert_uint_eq(json_object_array_length(a), 5000);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(a, 4999)),
+	    "item \"4999\"");
+	json_object_put(o);
+	free(out);
+}
+END_TEST
+
+static Suite *
+jsonw_suite(void)
+{
+	Suite *s = suite_create("jsonw");
+	TCase *tc = tcase_create("jsonw");
+
+	tcase_add_test(tc, jsonw_strings);
+	tcase_add_test(tc, jsonw_grows);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_jsonw", jsonw_suite)
