@@ -10,6 +10,7 @@
  *   otherwise            -> contacts of the session        (SS_LIST_ALL)
  * The remaining filters are checked per row by the same predicates.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,9 @@
 
 /* Trigram FTS needs at least this many characters in every needle. */
 #define STORE_TRIGRAM 3
+/* Code points in a folded needle: q is at most 100 (CONTRACT.md), and
+ * full case folding at most triples a character. */
+#define STORE_Q_MAX 300
 
 struct store_needles {
 	char		*name;		/* folded q, or NULL */
@@ -32,17 +36,56 @@ store_needles_free(struct store_needles *n)
 	free(n->fts);
 }
 
-/* Appends s as an FTS5 string: double quotes, inner quotes doubled. */
-static char *
-store_fts_quote(char *p, const char *s)
+/* Bytes of the UTF-8 sequence that starts with c (the input is valid). */
+static size_t
+store_utf8_len(unsigned char c)
 {
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Appends len bytes of s as an FTS5 string: quoted, inner quotes doubled. */
+static char *
+store_fts_quote(char *p, const char *s, size_t len)
+{
+	size_t i;
+
 	*p++ = '"';
-	for (; *s; s++) {
-		if (*s == '"')
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
 			*p++ = '"';
-		*p++ = *s;
+		*p++ = s[i];
 	}
 	*p++ = '"';
+	return p;
+}
+
+/*
+ * Appends col : ("t1" AND "t2" ...), the trigrams at code points 0, 3,
+ * 6, ... and the last one: every character of the needle is in one, so
+ * a row that contains the needle has them all.  instr() then keeps only
+ * real substrings.
+ */
+static char *
+store_fts_cover(char *p, const char *col, const char *needle)
+{
+	size_t starts[STORE_Q_MAX + 1], n = 0, i, len = strlen(needle), off;
+	int first = 1;
+
+	for (off = 0; off < len; off += store_utf8_len((unsigned char)needle[off]))
+		starts[n++] = off;
+	starts[n] = len;
+	p += sprintf(p, "%s : (", col);
+	for (i = 0; i + STORE_TRIGRAM <= n; i += STORE_TRIGRAM) {
+		p += sprintf(p, "%s", first ? "" : " AND ");
+		p = store_fts_quote(p, needle + starts[i], starts[i + 3] - starts[i]);
+		first = 0;
+	}
+	if (n % STORE_TRIGRAM != 0) {
+		i = n - STORE_TRIGRAM;
+		p += sprintf(p, " AND ");
+		p = store_fts_quote(p, needle + starts[i], len - starts[i]);
+	}
+	*p++ = ')';
 	return p;
 }
 
@@ -50,7 +93,7 @@ static int
 store_needles_make(const struct store_contact_query *q, struct store_needles *n)
 {
 	const char *d;
-	size_t need;
+	size_t need, cps;
 	char *p;
 
 	memset(n, 0, sizeof(*n));
@@ -62,19 +105,19 @@ store_needles_make(const struct store_contact_query *q, struct store_needles *n)
 	d = q->q[0] == '+' ? q->q + 1 : q->q;
 	if (*d != '\0' && strspn(d, "0123456789") == strlen(d))
 		n->phone = d;
-	if (q->group_jid != NULL ||
-	    text_codepoints(n->name, strlen(n->name)) < STORE_TRIGRAM ||
+	cps = text_codepoints(n->name, strlen(n->name));
+	if (q->group_jid != NULL || cps < STORE_TRIGRAM || cps > STORE_Q_MAX ||
 	    (n->phone != NULL && strlen(n->phone) < STORE_TRIGRAM))
 		return STORE_OK;
-	/* Not SQL: an FTS5 query expression, bound as a parameter. */
-	need = 2 * strlen(n->name) + (n->phone ? strlen(n->phone) : 0) + 48;
+	/* Not SQL: an FTS5 query expression, bound as a parameter.  Each
+	 * trigram costs at most 2 * its bytes + 7 ('"', '"', " AND "). */
+	need = 2 * (2 * strlen(n->name) + 7 * cps) + 64;
 	if ((p = n->fts = malloc(need)) == NULL)
 		return STORE_ERROR;
-	memcpy(p, "name_folded : ", 14);
-	p = store_fts_quote(p + 14, n->name);
+	p = store_fts_cover(p, "name_folded", n->name);
 	if (n->phone != NULL) {
-		memcpy(p, " OR phone : ", 12);
-		p = store_fts_quote(p + 12, n->phone);
+		p += sprintf(p, " OR ");
+		p = store_fts_cover(p, "phone", n->phone);
 	}
 	*p = '\0';
 	return STORE_OK;
@@ -101,11 +144,9 @@ store_list_bind(sqlite3_stmt *s, const struct store_contact_query *q,
 	sqlite3_bind_int(s, 3, rows);
 	sqlite3_bind_int(s, 4, q->source == STORE_SOURCE_DM ? 1 :
 	    q->source == STORE_SOURCE_GROUP ? 2 : 0);
-	/* With the FTS driver the index already matched q. */
-	if (n->fts == NULL) {
-		store_bind_text(s, 5, n->name);
-		store_bind_text(s, 6, n->phone);
-	}
+	/* With the FTS driver too: the index finds candidates, instr() decides. */
+	store_bind_text(s, 5, n->name);
+	store_bind_text(s, 6, n->phone);
 	store_bind_text(s, 7, q->group_jid);
 	store_bind_text(s, 8, n->fts);
 }

@@ -341,6 +341,52 @@ START_TEST(contacts_filters)
 }
 END_TEST
 
+/* The trigram index only proposes rows; the substring decides. */
+START_TEST(contacts_search_trigram_cover_is_exact)
+{
+	static const struct {
+		int		 line;
+		const char	*q, *want;
+	} cases[] = {
+		{ __LINE__, "abcabc", "" },		/* both trigrams, not adjacent */
+		{ __LINE__, "cxa", "3002g " },
+		{ __LINE__, "abcxabc", "3002g " },
+		{ __LINE__, "\"hi\"", "3001g " },
+		{ __LINE__, "y \"h", "3001g " },
+		{ __LINE__, "\"", "3001g " },	/* one character: the scan path */
+		{ __LINE__, "now", "3001g " },
+		{ __LINE__, "ßtraße", "3003g " },	/* folds to "sstrasse" */
+		{ __LINE__, "STRASSE straße", "3003g " },
+		{ __LINE__, "e\xcc\x81t\xc3\xa9", "3004g " },	/* NFC: é either way */
+	};
+	int64_t g;
+	size_t i;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_group_upsert(st, sess, "777@g.us", NULL, 1, &g), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g, seen("3001", NULL, "say \"hi\" now", NULL),
+	    "member", NULL, 1), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g, seen("3002", NULL, "abcXabc", NULL),
+	    "member", NULL, 1), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g, seen("3003", NULL, "SSTRASSE Straße", NULL),
+	    "member", NULL, 1), STORE_OK);
+	ck_assert_int_eq(store_member_upsert(st, g, seen("3004", NULL, "\xc3\xa9t\xc3\xa9", NULL),
+	    "member", NULL, 1), STORE_OK);
+	for (i = 0; i < N_ELEM(cases); i++) {
+		const char *got = list(STORE_SOURCE_ANY, NULL, cases[i].q);
+		char want_in_group[64];
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0,
+		    "line %d: got \"%s\", want \"%s\"", cases[i].line, got, cases[i].want);
+		/* The group driver scans with instr(): it must agree with the index. */
+		snprintf(want_in_group, sizeof(want_in_group), "%s", cases[i].want);
+		got = list(STORE_SOURCE_ANY, "777@g.us", cases[i].q);
+		ck_assert_msg(strcmp(got, want_in_group) == 0,
+		    "line %d (group): got \"%s\"", cases[i].line, got);
+	}
+}
+END_TEST
+
 START_TEST(contacts_upsert_keeps_and_updates)
 {
 	struct store_seen_contact c = { "1002", NULL, "Robert", NULL };
@@ -566,6 +612,7 @@ store_suite(void)
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);
+	tcase_add_test(tc, contacts_search_trigram_cover_is_exact);
 	tcase_add_test(tc, contacts_upsert_keeps_and_updates);
 	tcase_add_test(tc, contacts_paging_exactly_once);
 	tcase_add_test(tc, contacts_full_last_page_has_no_more);
