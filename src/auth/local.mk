@@ -16,7 +16,7 @@ src_auth_libwagw_auth_a_SOURCES = \
 
 # What linking the auth library pulls in (besides COMMON_LIBS and, for
 # auth.c, src/ipc/libwagw_ipc.a).
-AUTH_LIBS = src/auth/libwagw_auth.a $(JSONC_LIBS) $(CURL_LIBS)
+AUTH_LIBS = src/auth/libwagw_auth.a $(JSONC_LIBS) $(CURL_LIBS) -lm
 
 # Unit tests: tokens are signed by tests/tools (python3-cryptography),
 # keys are made by the openssl command line at test time.

@@ -45,7 +45,7 @@ GATEWAY_LIBS = src/gateway/libwagw_gateway.a $(AUTH_LIBS) $(IPC_LIBS) \
 
 cgibin_PROGRAMS += cgi-bin/wagw.fcgi
 cgi_bin_wagw_fcgi_SOURCES = src/gateway/main.c
-cgi_bin_wagw_fcgi_LDADD = $(GATEWAY_LIBS) $(FCGI_LIBS) -lm
+cgi_bin_wagw_fcgi_LDADD = $(GATEWAY_LIBS) $(FCGI_LIBS)
 
 # Unit tests: tests/unit/check_<module>.c, one per gateway module, all
 # linked the same way.  check_main runs the built program itself and
@@ -61,7 +61,7 @@ check_PROGRAMS += $(GATEWAY_TESTS)
 TESTS += $(GATEWAY_TESTS)
 EXTRA_DIST += tests/unit/openapi_paths.py
 GATEWAY_UNIT_FLAGS = $(UNIT_FLAGS) $(OPENSSL_CFLAGS)
-GATEWAY_UNIT_LIBS = $(GATEWAY_LIBS) $(CHECK_LIBS) -lm
+GATEWAY_UNIT_LIBS = $(GATEWAY_LIBS) $(CHECK_LIBS)
 tests_unit_check_route_SOURCES = tests/unit/check_route.c
 tests_unit_check_route_CFLAGS = $(GATEWAY_UNIT_FLAGS)
 tests_unit_check_route_LDADD = $(GATEWAY_UNIT_LIBS)
@@ -102,8 +102,8 @@ GATEWAY_FUZZ_TARGETS = tests/fuzz/fuzz_query tests/fuzz/fuzz_route
 tests_fuzz_fuzz_query_SOURCES = tests/fuzz/fuzz_query.c
 tests_fuzz_fuzz_query_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_query_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_query_LDADD = $(GATEWAY_LIBS) -lm
+tests_fuzz_fuzz_query_LDADD = $(GATEWAY_LIBS)
 tests_fuzz_fuzz_route_SOURCES = tests/fuzz/fuzz_route.c
 tests_fuzz_fuzz_route_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_route_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_route_LDADD = $(GATEWAY_LIBS) -lm
+tests_fuzz_fuzz_route_LDADD = $(GATEWAY_LIBS)
