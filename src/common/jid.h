@@ -28,5 +28,39 @@ int jid_parse(const char *s, size_t len, struct jid *out);
 int jid_is_user(const struct jid *j);
 /* Writes the JID without its device part; buf of JID_STR_MAX bytes. */
 void jid_format_bare(const struct jid *j, char buf[JID_STR_MAX]);
+/* Writes the JID with its device part when it has one (">= 0"). */
+void jid_format(const struct jid *j, char buf[JID_STR_MAX]);
+
+/*
+ * The wire form the WhatsApp link sees (src/wa), looser than the above:
+ *   [user][.agent|_agent][:device]@server   or a bare server
+ * user: any bytes but '@' '.' '_' ':' (may be empty: "@s.whatsapp.net");
+ * agent 0-255 (whatsmeow writes '.', Baileys '_'); device 0-65535;
+ * server: 1-31 of [a-z.] (s.whatsapp.net, lid, g.us, c.us, broadcast,
+ * newsletter, hosted, hosted.lid, bot, msgr, interop...).
+ */
+#define JID_SERVER_MAX	31
+
+struct jid_wire {
+	char		 user[JID_USER_MAX + 1];
+	int		 agent;		/* -1: none */
+	int		 device;	/* -1: none */
+	char		 server[JID_SERVER_MAX + 1];
+};
+
+/* Parses len bytes of s.  Returns 0, or -1 when s is not of that form. */
+int jid_wire_parse(const char *s, size_t len, struct jid_wire *out);
+/*
+ * Writes user[.agent][:device]@server (whatsmeow's spelling; device 0 and
+ * agent 0 are omitted as both libraries do).  Returns 0, or -1 if it does
+ * not fit JID_STR_MAX.
+ */
+int jid_wire_format(const struct jid_wire *w, char buf[JID_STR_MAX]);
+/*
+ * The gateway's JID for a wire JID: c.us counts as s.whatsapp.net; the
+ * result must pass jid_parse's strict rules and carry no agent.
+ * Returns 0 or -1.
+ */
+int jid_from_wire(const struct jid_wire *w, struct jid *out);
 
 #endif

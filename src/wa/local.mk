@@ -1,1 +1,83 @@
 # src/wa: the native WhatsApp wire layers (see docs/whatsapp-link.md).
+# No dependency on the daemon, the gateway or common.  The wire-JID helpers
+# the link shares with the gateway live in common/jid (jid_wire_*).
+noinst_LIBRARIES += src/wa/libwagw_wa.a
+src_wa_libwagw_wa_a_CFLAGS = $(AM_CFLAGS) $(LIBSSL_CFLAGS) $(OPENSSL_CFLAGS) \
+	$(SODIUM_CFLAGS) $(ZLIB_CFLAGS)
+src_wa_libwagw_wa_a_SOURCES = \
+	src/wa/wa_buf.c src/wa/wa_buf.h \
+	src/wa/wa_conn.c src/wa/wa_conn.h \
+	src/wa/wa_crypto.c src/wa/wa_crypto.h \
+	src/wa/wa_curve.c src/wa/wa_curve.h \
+	src/wa/wa_decode.c src/wa/wa_decode.h \
+	src/wa/wa_encode.c src/wa/wa_encode.h \
+	src/wa/wa_frame.c src/wa/wa_frame.h \
+	src/wa/wa_node.c src/wa/wa_node.h \
+	src/wa/wa_noise.c src/wa/wa_noise.h \
+	src/wa/wa_payload.c src/wa/wa_payload.h \
+	src/wa/wa_pb.c src/wa/wa_pb.h \
+	src/wa/wa_proto.c src/wa/wa_proto.h \
+	src/wa/wa_tags.h \
+	src/wa/wa_token.c src/wa/wa_token.h src/wa/wa_token_data.c \
+	src/wa/wa_ws.c src/wa/wa_ws.h
+
+# What linking the library pulls in.
+WA_LIBS = src/wa/libwagw_wa.a $(LIBSSL_LIBS) $(OPENSSL_LIBS) $(SODIUM_LIBS) \
+	$(ZLIB_LIBS)
+
+# The differential-test driver: tests/wa/run talks to it over a pipe.
+check_PROGRAMS += tests/wa/wa-tool
+tests_wa_wa_tool_SOURCES = tests/wa/wa-tool.c
+tests_wa_wa_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_wa_wa_tool_LDADD = $(WA_LIBS) $(JSONC_LIBS)
+
+# The C end of the loopback test.
+check_PROGRAMS += tests/wa/wa-client
+tests_wa_wa_client_SOURCES = tests/wa/wa-client.c
+tests_wa_wa_client_LDADD = $(WA_LIBS)
+
+EXTRA_DIST += tests/wa/run tests/wa/package.json tests/wa/package-lock.json \
+	tests/wa/lib.mjs tests/wa/diff.mjs tests/wa/diff-node.mjs \
+	tests/wa/diff-crypto.mjs tests/wa/diff-pb.mjs tests/wa/loopback.mjs \
+	tests/wa/gen-tokens.mjs tests/wa/gen-corpus.mjs
+dist_doc_DATA += docs/whatsapp-link.md
+
+# libFuzzer targets (tests/fuzz/local.mk runs them with `make fuzz` once
+# $(WA_FUZZ_TARGETS) is in its FUZZ_TARGETS; seeds in
+# tests/fuzz/corpus/wa_{decode,frame,handshake}/).
+WA_FUZZ_TARGETS = tests/fuzz/fuzz_wa_decode tests/fuzz/fuzz_wa_frame \
+	tests/fuzz/fuzz_wa_handshake
+tests_fuzz_fuzz_wa_decode_SOURCES = tests/fuzz/wa_decode.c
+tests_fuzz_fuzz_wa_decode_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_wa_decode_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_wa_decode_LDADD = $(WA_LIBS)
+tests_fuzz_fuzz_wa_frame_SOURCES = tests/fuzz/wa_frame.c
+tests_fuzz_fuzz_wa_frame_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_wa_frame_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_wa_frame_LDADD = $(WA_LIBS)
+tests_fuzz_fuzz_wa_handshake_SOURCES = tests/fuzz/wa_handshake.c
+tests_fuzz_fuzz_wa_handshake_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_wa_handshake_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_wa_handshake_LDADD = $(WA_LIBS)
+
+# Unit tests (tests/unit/check_wa_<module>.c).
+WA_CHECKS = tests/unit/check_wa_node tests/unit/check_wa_crypto \
+	tests/unit/check_wa_transport tests/unit/check_wa_pb \
+	tests/unit/check_wa_jid
+check_PROGRAMS += $(WA_CHECKS)
+TESTS += $(WA_CHECKS)
+tests_unit_check_wa_node_SOURCES = tests/unit/check_wa_node.c
+tests_unit_check_wa_node_CFLAGS = $(UNIT_FLAGS) $(ZLIB_CFLAGS)
+tests_unit_check_wa_node_LDADD = $(WA_LIBS) $(CHECK_LIBS)
+tests_unit_check_wa_crypto_SOURCES = tests/unit/check_wa_crypto.c
+tests_unit_check_wa_crypto_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_wa_crypto_LDADD = $(WA_LIBS) $(CHECK_LIBS)
+tests_unit_check_wa_transport_SOURCES = tests/unit/check_wa_transport.c
+tests_unit_check_wa_transport_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_wa_transport_LDADD = $(WA_LIBS) $(CHECK_LIBS)
+tests_unit_check_wa_pb_SOURCES = tests/unit/check_wa_pb.c
+tests_unit_check_wa_pb_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_wa_pb_LDADD = $(WA_LIBS) $(CHECK_LIBS)
+tests_unit_check_wa_jid_SOURCES = tests/unit/check_wa_jid.c
+tests_unit_check_wa_jid_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_wa_jid_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,704 @@
+/*
+ * wa-tool: the C side of the differential tests (tests/wa/run).  Reads
+ * one command per line on stdin, answers one line on stdout:
+ *   <cmd> <arg>...   ->   "ok <result>" or "err"
+ * Every byte string is hex.  A node is JSON: {"t":tag,"a":[[k,v],...],
+ * "c":null|{"s":str}|{"b":bytes}|[node,...]} with hex strings.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "wa/wa_buf.h"
+#include "wa/wa_crypto.h"
+#include "wa/wa_curve.h"
+#include "wa/wa_decode.h"
+#include "wa/wa_encode.h"
+#include "wa/wa_node.h"
+#include "wa/wa_payload.h"
+#include "wa/wa_pb.h"
+#include "wa/wa_proto.h"
+
+#define LINE_MAX_LEN	(64u * 1024 * 1024)
+
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+static int
+unhex(const char *s, struct wa_buf *out)
+{
+	size_t n = strlen(s), i;
+	unsigned v;
+
+	wa_buf_reset(out);
+	if (strcmp(s, "-") == 0)	/* the empty string */
+		return 0;
+	if (n % 2)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		if (!isxdigit((unsigned char)s[i]) ||
+		    !isxdigit((unsigned char)s[i + 1]))
+			return -1;
+		v = (unsigned)(hexval(s[i]) << 4 | hexval(s[i + 1]));
+		wa_buf_byte(out, (uint8_t)v);
+	}
+	return out->err ? -1 : 0;
+}
+
+static void
+puthex(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%02x", b[i]);
+}
+
+static char *
+hexstr(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	char *s = malloc(2 * n + 1);
+	size_t i;
+
+	if (s == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		sprintf(s + 2 * i, "%02x", b[i]);
+	s[2 * n] = '\0';
+	return s;
+}
+
+static int
+json_hex(json_object *o, struct wa_buf *b)
+{
+	if (!json_object_is_type(o, json_type_string))
+		return -1;
+	return unhex(json_object_get_string(o), b);
+}
+
+static struct wa_node *
+node_from_json(json_object *o)
+{
+	struct wa_buf b = { 0 }, v = { 0 };
+	struct wa_node *n = NULL, *kid;
+	json_object *t, *a, *c, *x;
+	size_t i;
+
+	if (!json_object_object_get_ex(o, "t", &t) || json_hex(t, &b) == -1)
+		goto fail;
+	if ((n = wa_node_newn((char *)b.p, b.len)) == NULL)
+		goto fail;
+	if (json_object_object_get_ex(o, "a", &a))
+		for (i = 0; i < json_object_array_length(a); i++) {
+			json_object *kv = json_object_array_get_idx(a, i);
+
+			if (json_hex(json_object_array_get_idx(kv, 0), &b) ||
+			    json_hex(json_object_array_get_idx(kv, 1), &v) ||
+			    wa_node_attrn(n, (char *)b.p, b.len, (char *)v.p,
+			    v.len))
+				goto fail;
+		}
+	if (json_object_object_get_ex(o, "c", &c) && c != NULL) {
+		if (json_object_is_type(c, json_type_array)) {
+			wa_node_set_list(n);
+			for (i = 0; i < json_object_array_length(c); i++) {
+				kid = node_from_json(json_object_array_get_idx(c, i));
+				if (kid == NULL || wa_node_add(n, kid) == -1)
+					goto fail;
+			}
+		} else if (json_object_object_get_ex(c, "s", &x)) {
+			if (json_hex(x, &b) ||
+			    wa_node_set_string(n, (char *)b.p, b.len))
+				goto fail;
+		} else if (json_object_object_get_ex(c, "b", &x)) {
+			if (json_hex(x, &b) || wa_node_set_bytes(n, b.p, b.len))
+				goto fail;
+		} else
+			goto fail;
+	}
+	wa_buf_free(&b);
+	wa_buf_free(&v);
+	return n;
+fail:
+	wa_buf_free(&b);
+	wa_buf_free(&v);
+	wa_node_free(n);
+	return NULL;
+}
+
+static json_object *
+hexobj(const struct wa_str *s)
+{
+	char *h = hexstr(s->p, s->len);
+	json_object *o = json_object_new_string(h);
+
+	free(h);
+	return o;
+}
+
+static json_object *
+node_to_json(const struct wa_node *n)
+{
+	json_object *o = json_object_new_object(), *a, *kv, *c;
+	size_t i;
+
+	json_object_object_add(o, "t", hexobj(&n->tag));
+	a = json_object_new_array();
+	for (i = 0; i < n->nattrs; i++) {
+		kv = json_object_new_array();
+		json_object_array_add(kv, hexobj(&n->attrs[i].key));
+		json_object_array_add(kv, hexobj(&n->attrs[i].val));
+		json_object_array_add(a, kv);
+	}
+	json_object_object_add(o, "a", a);
+	switch (n->ctype) {
+	case WA_CONTENT_NONE:
+		c = NULL;
+		break;
+	case WA_CONTENT_STRING:
+	case WA_CONTENT_BYTES:
+		c = json_object_new_object();
+		json_object_object_add(c, n->ctype == WA_CONTENT_STRING ?
+		    "s" : "b", hexobj(&n->data));
+		break;
+	default:
+		c = json_object_new_array();
+		for (i = 0; i < n->nkids; i++)
+			json_object_array_add(c, node_to_json(n->kids[i]));
+	}
+	json_object_object_add(o, "c", c);
+	return o;
+}
+
+/* Each command gets its arguments split on spaces. */
+static int
+cmd_enc(char **av, int ac)
+{
+	json_object *o;
+	struct wa_node *n;
+	struct wa_buf out = { 0 };
+	int rc = -1;
+
+	if (ac != 1 || (o = json_tokener_parse(av[0])) == NULL)
+		return -1;
+	if ((n = node_from_json(o)) != NULL &&
+	    wa_encode_stanza(n, &out) == 0) {
+		printf("ok ");
+		puthex(out.p, out.len);
+		rc = 0;
+	}
+	wa_node_free(n);
+	json_object_put(o);
+	wa_buf_free(&out);
+	return rc;
+}
+
+static int
+cmd_dec(char **av, int ac)
+{
+	struct wa_buf in = { 0 };
+	struct wa_node *n;
+	json_object *o;
+	int rc = -1;
+
+	if (ac == 1 && unhex(av[0], &in) == 0 &&
+	    wa_decode_stanza(in.p, in.len, &n) == 0) {
+		o = node_to_json(n);
+		printf("ok %s", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		wa_node_free(n);
+		rc = 0;
+	}
+	wa_buf_free(&in);
+	return rc;
+}
+
+
+/* Arguments as byte strings: av[i] -> a[i]. */
+#define ARGS_MAX	6
+struct args {
+	struct wa_buf	b[ARGS_MAX];
+};
+
+static int
+args_get(struct args *a, char **av, int ac, int want)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (ac != want || want > ARGS_MAX)
+		return -1;
+	for (i = 0; i < ac; i++)
+		if (unhex(av[i], &a->b[i]) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+args_free(struct args *a)
+{
+	int i;
+
+	for (i = 0; i < ARGS_MAX; i++)
+		wa_buf_free(&a->b[i]);
+}
+
+static int
+reply(int rc, const void *p, size_t n)
+{
+	if (rc == 0) {
+		printf("ok ");
+		puthex(p, n);
+	}
+	return rc;
+}
+
+#define A(i)	(a.b[i].p)
+#define L(i)	(a.b[i].len)
+
+static int
+cmd_hash(char **av, int ac, int which)
+{
+	struct args a;
+	unsigned char out[64];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 1) == 0)
+		rc = which == 0 ? reply(wa_sha256(A(0), L(0), out), out, 32) :
+		    which == 1 ? reply(wa_sha512(A(0), L(0), out), out, 64) :
+		    reply(wa_md5(A(0), L(0), out), out, 16);
+	args_free(&a);
+	return rc;
+}
+
+static int cmd_sha256(char **av, int ac) { return cmd_hash(av, ac, 0); }
+static int cmd_sha512(char **av, int ac) { return cmd_hash(av, ac, 1); }
+static int cmd_md5(char **av, int ac) { return cmd_hash(av, ac, 2); }
+
+static int
+cmd_hmac(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[32];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 2) == 0)
+		rc = reply(wa_hmac_sha256(A(0), L(0), A(1), L(1), out), out, 32);
+	args_free(&a);
+	return rc;
+}
+
+/* hkdf ikm salt info outlen(decimal) */
+static int
+cmd_hkdf(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[1024];
+	size_t n = ac == 4 ? strtoul(av[3], NULL, 10) : 0;
+	int rc = -1;
+
+	if (n > 0 && n <= sizeof(out) && args_get(&a, av, 3, 3) == 0)
+		rc = reply(wa_hkdf_sha256(A(1), L(1), A(0), L(0), A(2), L(2),
+		    out, n), out, n);
+	args_free(&a);
+	return rc;
+}
+
+/* pbkdf2 pass salt iter outlen */
+static int
+cmd_pbkdf2(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[256];
+	size_t n = ac == 4 ? strtoul(av[3], NULL, 10) : 0;
+	int rc = -1;
+
+	if (n > 0 && n <= sizeof(out) && args_get(&a, av, 2, 2) == 0)
+		rc = reply(wa_pbkdf2_sha256(A(0), L(0), A(1), L(1),
+		    (unsigned)strtoul(av[2], NULL, 10), out, n), out, n);
+	args_free(&a);
+	return rc;
+}
+
+/* gcmenc|gcmdec key iv aad data */
+static int
+cmd_gcm(char **av, int ac, int enc)
+{
+	struct args a;
+	unsigned char *out = NULL;
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 4) == 0 && L(0) == 32 && L(1) == 12 &&
+	    (out = malloc(L(3) + 16)) != NULL)
+		rc = enc ? reply(wa_aes_gcm_encrypt(A(0), A(1), A(2), L(2),
+		    A(3), L(3), out), out, L(3) + 16) :
+		    reply(wa_aes_gcm_decrypt(A(0), A(1), A(2), L(2), A(3), L(3),
+		    out), out, L(3) - 16);
+	free(out);
+	args_free(&a);
+	return rc;
+}
+
+static int cmd_gcmenc(char **av, int ac) { return cmd_gcm(av, ac, 1); }
+static int cmd_gcmdec(char **av, int ac) { return cmd_gcm(av, ac, 0); }
+
+static int
+cmd_ctr(char **av, int ac)
+{
+	struct args a;
+	unsigned char *out = NULL;
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 3) == 0 && L(0) == 32 && L(1) == 16 &&
+	    (out = malloc(L(2) + 1)) != NULL)
+		rc = reply(wa_aes_ctr(A(0), A(1), A(2), L(2), out), out, L(2));
+	free(out);
+	args_free(&a);
+	return rc;
+}
+
+static int
+cmd_x25519pub(char **av, int ac)
+{
+	struct args a;
+	struct wa_keypair kp;
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 1) == 0 && L(0) == 32)
+		rc = reply(wa_curve_from_private(A(0), &kp), kp.pub, 32);
+	args_free(&a);
+	return rc;
+}
+
+static int
+cmd_x25519(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[32];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 2) == 0 && L(0) == 32 && L(1) == 32)
+		rc = reply(wa_curve_shared(A(0), A(1), out), out, 32);
+	args_free(&a);
+	return rc;
+}
+
+static int
+cmd_sign(char **av, int ac)
+{
+	struct args a;
+	unsigned char sig[64];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 2) == 0 && L(0) == 32)
+		rc = reply(wa_curve_sign(A(0), A(1), L(1), sig), sig, 64);
+	args_free(&a);
+	return rc;
+}
+
+static int
+cmd_verify(char **av, int ac)
+{
+	struct args a;
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 3) == 0 && L(0) == 32 && L(2) == 64) {
+		printf("ok %d", wa_curve_verify(A(0), A(1), L(1), A(2)));
+		rc = 0;
+	}
+	args_free(&a);
+	return rc;
+}
+
+static const struct wa_pb_desc *
+pb_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; wa_pb_all[i] != NULL; i++)
+		if (strcmp(wa_pb_all[i]->name, name) == 0)
+			return wa_pb_all[i];
+	return NULL;
+}
+
+static json_object *
+pb_schema(const struct wa_pb_desc *d)
+{
+	static const char *types[] = { "uint", "bool", "sfixed32", "bytes",
+	    "msg" };
+	json_object *o = json_object_new_object(), *fs = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "name", json_object_new_string(d->name));
+	for (i = 0; i < d->nfields; i++) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "num",
+		    json_object_new_int((int)d->fields[i].num));
+		json_object_object_add(f, "name",
+		    json_object_new_string(d->fields[i].name));
+		json_object_object_add(f, "type",
+		    json_object_new_string(types[d->fields[i].type]));
+		if (d->fields[i].sub != NULL)
+			json_object_object_add(f, "sub",
+			    pb_schema(d->fields[i].sub));
+		json_object_array_add(fs, f);
+	}
+	json_object_object_add(o, "fields", fs);
+	return o;
+}
+
+static int
+cmd_pbschema(char **av, int ac)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	(void)av;
+	if (ac != 0)
+		return -1;
+	for (i = 0; wa_pb_all[i] != NULL; i++)
+		json_object_array_add(a, pb_schema(wa_pb_all[i]));
+	printf("ok %s", json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(a);
+	return 0;
+}
+
+/* JSON -> struct; byte fields point into bufs (kept until the free). */
+static void *
+pb_from_json(const struct wa_pb_desc *d, json_object *o)
+{
+	unsigned char *msg = calloc(1, d->size);
+	json_object *v;
+	size_t i;
+
+	if (msg == NULL)
+		abort();
+	for (i = 0; i < d->nfields; i++) {
+		const struct wa_pb_field *f = &d->fields[i];
+
+		if (!json_object_object_get_ex(o, f->name, &v))
+			continue;
+		if (f->type == WA_PB_MSG)
+			*(void **)(void *)(msg + f->off) = pb_from_json(f->sub, v);
+		else if (f->type == WA_PB_BYTES) {
+			struct wa_pb_bytes *b = (void *)(msg + f->off);
+			struct wa_buf t = { 0 };
+
+			if (unhex(json_object_get_string(v), &t) == -1)
+				abort();
+			b->p = t.p ? t.p : (unsigned char *)strdup("");
+			b->len = t.len;
+			b->has = 1;
+		} else {
+			struct wa_pb_uint *u = (void *)(msg + f->off);
+
+			u->v = f->type == WA_PB_BOOL ?
+			    (uint64_t)json_object_get_boolean(v) :
+			    strtoull(json_object_get_string(v), NULL, 10);
+			u->has = 1;
+		}
+	}
+	return msg;
+}
+
+static json_object *
+pb_to_json(const struct wa_pb_desc *d, const void *m)
+{
+	const unsigned char *msg = m;
+	json_object *o = json_object_new_object();
+	char num[32];
+	size_t i;
+
+	for (i = 0; i < d->nfields; i++) {
+		const struct wa_pb_field *f = &d->fields[i];
+
+		if (f->type == WA_PB_MSG) {
+			const void *sub = *(void *const *)(msg + f->off);
+
+			if (sub != NULL)
+				json_object_object_add(o, f->name,
+				    pb_to_json(f->sub, sub));
+		} else if (f->type == WA_PB_BYTES) {
+			const struct wa_pb_bytes *b = (const void *)(msg + f->off);
+			char *h;
+
+			if (!b->has)
+				continue;
+			h = hexstr(b->p, b->len);
+			json_object_object_add(o, f->name,
+			    json_object_new_string(h));
+			free(h);
+		} else {
+			const struct wa_pb_uint *u = (const void *)(msg + f->off);
+
+			if (!u->has)
+				continue;
+			if (f->type == WA_PB_BOOL)
+				json_object_object_add(o, f->name,
+				    json_object_new_boolean(u->v != 0));
+			else {
+				snprintf(num, sizeof(num), "%llu",
+				    (unsigned long long)u->v);
+				json_object_object_add(o, f->name,
+				    json_object_new_string(num));
+			}
+		}
+	}
+	return o;
+}
+
+static int
+cmd_pbenc(char **av, int ac)
+{
+	const struct wa_pb_desc *d;
+	json_object *o;
+	struct wa_buf out = { 0 };
+	void *msg;
+	int rc;
+
+	if (ac != 2 || (d = pb_find(av[0])) == NULL ||
+	    (o = json_tokener_parse(av[1])) == NULL)
+		return -1;
+	msg = pb_from_json(d, o);
+	rc = wa_pb_encode(d, msg, &out);
+	reply(rc, out.p, out.len);
+	wa_pb_free(d, msg);	/* the tool owns these copies */
+	json_object_put(o);
+	wa_buf_free(&out);
+	return rc;
+}
+
+static int
+cmd_pbdec(char **av, int ac)
+{
+	const struct wa_pb_desc *d;
+	struct wa_buf in = { 0 };
+	json_object *o;
+	void *msg;
+	int rc = -1;
+
+	if (ac == 2 && (d = pb_find(av[0])) != NULL &&
+	    unhex(av[1], &in) == 0 &&
+	    wa_pb_decode(d, in.p, in.len, &msg) == 0) {
+		o = pb_to_json(d, msg);
+		printf("ok %s", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		wa_pb_free(d, msg);
+		rc = 0;
+	}
+	wa_buf_free(&in);
+	return rc;
+}
+
+/* login <username> <device|-1> <passive> */
+static int
+cmd_login(char **av, int ac)
+{
+	struct wa_client_info ci;
+	struct wa_buf out = { 0 };
+	int rc;
+
+	if (ac != 3)
+		return -1;
+	wa_client_info_default(&ci);
+	rc = wa_payload_login(&out, &ci, strtoull(av[0], NULL, 10),
+	    atoi(av[1]), atoi(av[2]));
+	reply(rc, out.p, out.len);
+	wa_buf_free(&out);
+	return rc;
+}
+
+/* register <regid> <identpub> <spkid> <spkpub> <spksig> */
+static int
+cmd_register(char **av, int ac)
+{
+	struct wa_client_info ci;
+	struct wa_buf out = { 0 }, ip = { 0 }, sp = { 0 }, ss = { 0 };
+	int rc = -1;
+
+	wa_client_info_default(&ci);
+	if (ac == 5 && unhex(av[1], &ip) == 0 && ip.len == 32 &&
+	    unhex(av[3], &sp) == 0 && sp.len == 32 &&
+	    unhex(av[4], &ss) == 0 && ss.len == 64) {
+		rc = wa_payload_register(&out, &ci,
+		    (uint32_t)strtoul(av[0], NULL, 10), ip.p,
+		    (uint32_t)strtoul(av[2], NULL, 10), sp.p, ss.p);
+		reply(rc, out.p, out.len);
+	}
+	wa_buf_free(&out);
+	wa_buf_free(&ip);
+	wa_buf_free(&sp);
+	wa_buf_free(&ss);
+	return rc;
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(char **, int);
+} cmds[] = {
+	{ "enc", cmd_enc },
+	{ "dec", cmd_dec },
+	{ "sha256", cmd_sha256 },
+	{ "sha512", cmd_sha512 },
+	{ "md5", cmd_md5 },
+	{ "hmac", cmd_hmac },
+	{ "hkdf", cmd_hkdf },
+	{ "pbkdf2", cmd_pbkdf2 },
+	{ "gcmenc", cmd_gcmenc },
+	{ "gcmdec", cmd_gcmdec },
+	{ "ctr", cmd_ctr },
+	{ "x25519pub", cmd_x25519pub },
+	{ "x25519", cmd_x25519 },
+	{ "sign", cmd_sign },
+	{ "verify", cmd_verify },
+	{ "pbschema", cmd_pbschema },
+	{ "login", cmd_login },
+	{ "register", cmd_register },
+	{ "pbenc", cmd_pbenc },
+	{ "pbdec", cmd_pbdec },
+};
+
+int
+main(void)
+{
+	char *line = NULL, *av[16], *p;
+	size_t cap = 0, i;
+	ssize_t len;
+	int ac, done;
+
+	while ((len = getline(&line, &cap, stdin)) != -1) {
+		if ((size_t)len > LINE_MAX_LEN)
+			return 1;
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		ac = 0;
+		for (p = strtok(line, " "); p != NULL && ac < 16;
+		    p = strtok(NULL, " "))
+			av[ac++] = p;
+		done = 0;
+		for (i = 0; ac > 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			if (strcmp(av[0], cmds[i].name) == 0) {
+				if (cmds[i].fn(av + 1, ac - 1) == -1)
+					printf("err");
+				done = 1;
+			}
+		if (!done)
+			printf("err unknown command");
+		printf("\n");
+		fflush(stdout);
+	}
+	free(line);
+	return 0;
+}
