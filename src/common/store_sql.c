@@ -71,7 +71,9 @@ const char *const store_sql[SS_COUNT] = {
 	    " WHERE org_id = ?1 ORDER BY created_ms, id",
 	[SS_KEY_REVOKE] = "UPDATE api_keys SET revoked_ms = coalesce(revoked_ms, ?2)"
 	    " WHERE id = ?1",
-	[SS_KEY_TOUCH] = "UPDATE api_keys SET last_used_ms = ?2 WHERE id = ?1",
+	/* Reports may arrive out of order: last use only moves forward. */
+	[SS_KEY_TOUCH] = "UPDATE api_keys SET last_used_ms ="
+	    " max(coalesce(last_used_ms, 0), ?2) WHERE id = ?1",
 
 	[SS_LIST_ALL] = SQL_LIST_ALL,
 	[SS_LIST_DM] = SQL_LIST_DM,
