@@ -1,1 +1,58 @@
-# src/sessiond: see its files.
+# src/sessiond: wagw-sessiond.  The daemon's logic is a library that the
+# program and the unit tests link; main.c only parses the command line.
+noinst_LIBRARIES += src/sessiond/libwagw_sessiond.a
+src_sessiond_libwagw_sessiond_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
+	$(SQLITE_CFLAGS) $(CURL_CFLAGS)
+src_sessiond_libwagw_sessiond_a_SOURCES = \
+	src/sessiond/checkcache.c \
+	src/sessiond/client.c \
+	src/sessiond/daemon.c src/sessiond/daemon.h src/sessiond/daemon_impl.h \
+	src/sessiond/hmap.c src/sessiond/hmap.h \
+	src/sessiond/jwksd.c \
+	src/sessiond/keyuse.c \
+	src/sessiond/link.c src/sessiond/link.h src/sessiond/link_impl.h \
+	src/sessiond/link_sim.c \
+	src/sessiond/lookup.c \
+	src/sessiond/loop.c src/sessiond/loop.h \
+	src/sessiond/ratelimit.c src/sessiond/ratelimit.h \
+	src/sessiond/request.c \
+	src/sessiond/seen.c \
+	src/sessiond/session.c \
+	src/sessiond/simnet.c src/sessiond/simnet.h
+
+SESSIOND_LIBS = src/sessiond/libwagw_sessiond.a src/auth/libwagw_auth.a \
+	src/ipc/libwagw_ipc.a $(COMMON_LIBS) $(JSONC_LIBS) $(CURL_LIBS) -lpthread
+
+sbin_PROGRAMS += src/sessiond/wagw-sessiond
+src_sessiond_wagw_sessiond_SOURCES = src/sessiond/main.c
+src_sessiond_wagw_sessiond_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+src_sessiond_wagw_sessiond_LDADD = $(SESSIOND_LIBS)
+
+# The systemd unit, with the install paths filled in.
+pkgdata_DATA += etc/wagw-sessiond.service
+EXTRA_DIST += etc/wagw-sessiond.service.in
+CLEANFILES += etc/wagw-sessiond.service
+etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc && sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    $(top_srcdir)/etc/wagw-sessiond.service.in > $@.tmp && mv $@.tmp $@
+
+# Unit tests; check_sessiond runs the real daemon binary.
+SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
+	tests/unit/check_sessiond
+check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
+TESTS += $(SESSIOND_UNIT_TESTS)
+tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
+tests_unit_check_ratelimit_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_ratelimit_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_simnet_SOURCES = tests/unit/check_simnet.c
+tests_unit_check_simnet_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_simnet_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_sessiond_SOURCES = tests/unit/check_sessiond.c
+tests_unit_check_sessiond_CFLAGS = $(UNIT_FLAGS) \
+	-DSESSIOND_BIN='"$(abs_top_builddir)/src/sessiond/wagw-sessiond"'
+tests_unit_check_sessiond_LDADD = $(IPC_LIBS) $(UNIT_LIBS) $(JSONC_LIBS)
+EXTRA_tests_unit_check_sessiond_DEPENDENCIES = src/sessiond/wagw-sessiond$(EXEEXT)
+
+dist_doc_DATA += docs/sessiond-protocol.md
+EXTRA_DIST += tests/tools/gen_network.py bench/sessiond_bench.sh

@@ -1,0 +1,31 @@
+/*
+ * ratelimit: one session's live-lookup budget: a token bucket
+ * (per_minute, burst) kept as a GCRA theoretical arrival time in exact
+ * integer units, and a cap per UTC day.
+ */
+#ifndef WAGW_SESSIOND_RATELIMIT_H
+#define WAGW_SESSIOND_RATELIMIT_H
+
+#include <stdint.h>
+
+struct ratelimit_conf {
+	int		 per_minute;	/* >= 1 */
+	int		 burst;		/* >= 1 */
+	int		 per_day;	/* >= 1 */
+};
+
+struct ratelimit {
+	int64_t		 tat;		/* in units of 1/per_minute ms */
+	int64_t		 day;		/* UTC day number of day_count */
+	int64_t		 day_count;
+};
+
+/*
+ * Spends n lookups (1 <= n <= burst) at monotonic time mono_ms and wall
+ * time wall_ms.  Returns 0 when spent, else the whole seconds (>= 1)
+ * until n lookups would be allowed, spending nothing.
+ */
+int64_t ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c,
+    int n, int64_t mono_ms, int64_t wall_ms);
+
+#endif

@@ -1,0 +1,71 @@
+/* The per-session live-lookup budget: exact Retry-After seconds. */
+#include <string.h>
+
+#include "sessiond/ratelimit.h"
+#include "unit.h"
+
+#define DAY	86400000LL
+#define WALL0	(20000 * DAY + 1000)	/* 1 s into a UTC day */
+
+static const struct {
+	int		 line;
+	int		 pm, burst, day;
+	/* steps: n lookups at (mono, wall) -> expected seconds (0: allowed) */
+	struct { int n; int64_t mono, wall, want; } step[6];
+	int		 nsteps;
+} cases[] = {
+	{ __LINE__, 6, 2, 1000, {
+	    { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 10 },
+	    { 1, 9001, WALL0, 1 }, { 1, 10000, WALL0, 0 }, { 1, 10000, WALL0, 10 } }, 6 },
+	/* Several at once need that many tokens. */
+	{ __LINE__, 6, 2, 1000, {
+	    { 2, 0, WALL0, 0 }, { 2, 10000, WALL0, 10 }, { 1, 10000, WALL0, 0 },
+	    { 2, 20000, WALL0, 10 } }, 4 },
+	/* A rate that does not divide a minute stays exact. */
+	{ __LINE__, 7, 1, 1000, {
+	    { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 9 }, { 1, 8571, WALL0, 1 },
+	    { 1, 8572, WALL0, 0 } }, 4 },
+	/* The cap per UTC day: wait until midnight, then a fresh day. */
+	{ __LINE__, 1000000, 1000000, 2, {
+	    { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 86399 },
+	    { 1, 5, WALL0 + DAY - 1001, 1 }, { 1, 10, WALL0 + DAY - 1000, 0 } }, 5 },
+	/* Both limits: the longer wait wins; nothing is spent while refused. */
+	{ __LINE__, 60, 1, 1, {
+	    { 1, 0, WALL0, 0 }, { 1, 0, WALL0, 86399 }, { 1, 0, WALL0 + DAY, 1 },
+	    { 1, 1000, WALL0 + DAY, 0 } }, 4 },
+	/* A long idle time never banks more than the burst. */
+	{ __LINE__, 60, 2, 1000, {
+	    { 1, 1000000, WALL0, 0 }, { 1, 1000000, WALL0, 0 },
+	    { 1, 1000000, WALL0, 1 } }, 3 },
+};
+
+START_TEST(ratelimit_table)
+{
+	struct ratelimit_conf c = { cases[_i].pm, cases[_i].burst, cases[_i].day };
+	struct ratelimit r;
+	int k;
+
+	memset(&r, 0, sizeof(r));
+	for (k = 0; k < cases[_i].nsteps; k++) {
+		int64_t got = ratelimit_take(&r, &c, cases[_i].step[k].n,
+		    cases[_i].step[k].mono, cases[_i].step[k].wall);
+
+		ck_assert_msg(got == cases[_i].step[k].want,
+		    "line %d step %d: got %lld want %lld", cases[_i].line, k,
+		    (long long)got, (long long)cases[_i].step[k].want);
+	}
+}
+END_TEST
+
+static Suite *
+ratelimit_suite(void)
+{
+	Suite *s = suite_create("ratelimit");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, ratelimit_table, 0, N_ELEM(cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_ratelimit", ratelimit_suite)

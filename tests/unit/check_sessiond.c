@@ -1,0 +1,1282 @@
+/*
+ * wagw-sessiond end to end: the real daemon binary on a temporary socket
+ * and database with a simulated network, driven through the client
+ * library (src/ipc) and through raw sockets for broken peers.
+ */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common/clock.h"
+#include "common/store.h"
+#include "ipc/ipc_frame.h"
+#include "ipc/ipc_msg.h"
+#include "ipc/sessiond_client.h"
+#include "unit.h"
+
+#define T	3000	/* client deadline in tests */
+
+static char dir[200], conf[256], db[256], sock[256], netf[256], logpath[256];
+static pid_t pid = -1;
+static struct sessiond_client *cl;
+
+/* ---- fixture ---- */
+
+static void
+write_file(const char *path, const char *text)
+{
+	char tmp[300];
+	FILE *f;
+
+	/* Replace atomically: the daemon may read it at any time. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ck_assert_ptr_nonnull(f = fopen(tmp, "w"));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(rename(tmp, path), 0);
+}
+
+static void
+write_conf(const char *extra)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "[store]\ndatabase = %s\n[sessiond]\nsocket = %s\n"
+	    "sim_network = %s\n%s%s", db, sock, netf,
+	    extra && strstr(extra, "lookup_timeout_ms") ? "" : "lookup_timeout_ms = 2000\n",
+	    extra ? extra : "");
+	write_file(conf, text);
+}
+
+#define ACCOUNTS \
+	"{\"lid\": \"100\", \"phone\": \"14155550100\", \"name\": \"Alice\"," \
+	" \"businessName\": \"Acme\", \"about\": \"At work\"}," \
+	"{\"lid\": \"101\", \"phone\": \"14155550101\", \"name\": \"Bob\", \"aboutHidden\": true}," \
+	"{\"lid\": \"102\"}," \
+	"{\"lid\": \"103\", \"phone\": \"14155550103\", \"name\": \"Dan\"}"
+#define S1_GROUP \
+	"{\"jid\": \"120363000000000001@g.us\", \"subject\": \"Team\", \"members\": [" \
+	"{\"lid\": \"100\", \"role\": \"admin\", \"tag\": \"~A\"}," \
+	"{\"lid\": \"101\"}, {\"lid\": \"102\", \"role\": \"superadmin\"}," \
+	"{\"lid\": \"103\", \"phoneHidden\": true}]}"
+
+static void
+write_net(int latency)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "{\"latencyMs\": %d, \"accounts\": [" ACCOUNTS "],"
+	    " \"sessions\": {"
+	    "\"S1\": {\"account\": \"14155550001\", \"dms\": [\"100\"], \"groups\": [" S1_GROUP "]},"
+	    "\"S2\": {\"connected\": false, \"dms\": [\"101\"]},"
+	    "\"S3\": {\"rateOverlimit\": true, \"dms\": [\"100\"]},"
+	    "\"S4\": {\"dms\": [\"103\"]},"
+	    "\"NOTINDB\": {}}}", latency);
+	write_file(netf, text);
+}
+
+static void
+db_setup(void)
+{
+	static const char *const ids[] = { "S1", "S2", "S3", "SX" };
+	struct store *st;
+	char err[256];
+	size_t i;
+
+	ck_assert_int_eq(store_open(&st, db, STORE_WRITER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_migrate(st), STORE_OK);
+	ck_assert_int_eq(store_org_add(st, "o1", "Org", 1), STORE_OK);
+	for (i = 0; i < N_ELEM(ids); i++)
+		ck_assert_int_eq(store_session_add(st, ids[i], "o1", NULL, 1), STORE_OK);
+	store_close(st);
+}
+
+static pid_t
+spawn(void)
+{
+	pid_t p;
+	int fd;
+
+	ck_assert_int_ne(p = fork(), -1);
+	if (p == 0) {
+		/* Never outlive the test, even when it fails. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if ((fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1)
+			dup2(fd, 2);
+		execl(SESSIOND_BIN, SESSIOND_BIN, "--config", conf, "--foreground",
+		    (char *)NULL);
+		_exit(127);
+	}
+	return p;
+}
+
+/* Waits for p to exit within ms; its status, or -1 if it is still running. */
+static int
+wait_exit(pid_t p, int ms)
+{
+	int status;
+	int64_t end = clock_mono_ms() + ms;
+
+	do {
+		if (waitpid(p, &status, WNOHANG) == p)
+			return status;
+		usleep(5000);
+	} while (clock_mono_ms() < end);
+	return -1;
+}
+
+static void
+start(void)
+{
+	int64_t end = clock_mono_ms() + 10000;
+	int st;
+
+	pid = spawn();
+	while (sessiond_ping(cl, 500) != SESSIOND_OK) {
+		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "the daemon exited");
+		ck_assert_msg(clock_mono_ms() < end, "the daemon did not answer");
+		usleep(10000);
+	}
+}
+
+static void
+stop(void)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	pid = -1;
+}
+
+/* Waits until session is connected (the sim connects after latencyMs). */
+static void
+wait_connected(const char *session)
+{
+	struct sessiond_status st;
+	int64_t end = clock_mono_ms() + 5000;
+
+	for (;;) {
+		ck_assert_int_eq(sessiond_session_status(cl, session, 3000, &st), SESSIOND_OK);
+		if (st.connected)
+			return;
+		ck_assert_msg(clock_mono_ms() < end, "%s: %s", session, st.reason);
+		usleep(10000);
+	}
+}
+
+static void
+restart(const char *extra, int latency)
+{
+	stop();
+	write_conf(extra);
+	write_net(latency);
+	start();
+	wait_connected("S1");
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "%s/wagw-sd-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/wagw.conf", dir);
+	snprintf(db, sizeof(db), "%s/wagw.db", dir);
+	snprintf(sock, sizeof(sock), "%s/s.sock", dir);
+	snprintf(netf, sizeof(netf), "%s/net.json", dir);
+	snprintf(logpath, sizeof(logpath), "%s/daemon.log", dir);
+	ck_assert_ptr_nonnull(cl = sessiond_client_new(sock));
+	db_setup();
+	write_conf(NULL);
+	write_net(5);
+	start();
+	wait_connected("S1");
+	wait_connected("S3");
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	stop();
+	sessiond_client_free(cl);
+	cl = NULL;
+	if (getenv("WAGW_KEEP_TEST_DIR") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+
+static int
+log_has(const char *needle)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(logpath, O_RDONLY);
+
+	if (fd == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+/* ---- helpers ---- */
+
+static int
+check1(const char *session, const char *phone, struct sessiond_check_result *res,
+    int *ra)
+{
+	const char *phones[1] = { phone };
+
+	return sessiond_check(cl, session, phones, 1, T, res, ra);
+}
+
+static int
+raw_connect(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+static void
+raw_bytes(int fd, const void *buf, size_t len)
+{
+	ck_assert_int_eq(send(fd, buf, len, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+static void
+raw_frame(int fd, int type, const char *json)
+{
+	unsigned char h[IPC_HEADER_LEN];
+
+	ipc_frame_header(h, type, strlen(json));
+	raw_bytes(fd, h, sizeof(h));
+	raw_bytes(fd, json, strlen(json));
+}
+
+static void
+raw_send(int fd, const char *fmt, ...)
+{
+	char json[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(json, sizeof(json), fmt, ap);
+	va_end(ap);
+	raw_frame(fd, IPC_TYPE_REQUEST, json);
+}
+
+static int
+raw_read(int fd, unsigned char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		if (poll(&p, 1, ms) != 1)
+			return -1;
+		if ((n = recv(fd, buf + got, len - got, 0)) <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* The next response on fd, or NULL on EOF/timeout. */
+static struct json_object *
+raw_recv(int fd, int ms)
+{
+	unsigned char h[IPC_HEADER_LEN], *p;
+	struct json_object *o;
+	size_t len;
+	int type;
+
+	if (raw_read(fd, h, sizeof(h), ms) == -1)
+		return NULL;
+	ck_assert_int_eq(ipc_frame_parse(h, sizeof(h), &type, &len), IPC_FRAME_OK);
+	ck_assert_int_eq(type, IPC_TYPE_RESPONSE);
+	p = malloc(len + 1);
+	ck_assert_int_eq(raw_read(fd, p, len, ms), 0);
+	o = ipc_msg_parse((char *)p, len);
+	free(p);
+	ck_assert_ptr_nonnull(o);
+	return o;
+}
+
+static int64_t
+jint(struct json_object *o, const char *k)
+{
+	int64_t v = -1;
+
+	ck_assert_int_eq(ipc_msg_int(o, k, &v), 0);
+	return v;
+}
+
+static const char *
+jstr(struct json_object *o, const char *k)
+{
+	const char *s = NULL;
+
+	if (ipc_msg_str(o, k, &s, NULL) != 0)
+		return "";
+	return s;
+}
+
+static int
+raw_eof(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	return poll(&p, 1, ms) == 1 && recv(fd, &c, 1, 0) == 0;
+}
+
+struct seen {
+	char	 lid[32], phone[32], name[32];
+	int	 has_dm;
+};
+struct seen_list {
+	struct seen v[64];
+	size_t	 n;
+};
+
+static int
+collect(const struct store_contact *c, void *arg)
+{
+	struct seen_list *l = arg;
+	struct seen *s = &l->v[l->n++];
+
+	snprintf(s->lid, sizeof(s->lid), "%s", c->lid);
+	snprintf(s->phone, sizeof(s->phone), "%s", c->phone ? c->phone : "-");
+	snprintf(s->name, sizeof(s->name), "%s", c->name ? c->name : "-");
+	s->has_dm = c->has_dm;
+	return l->n == 64;
+}
+
+/* The stored contacts of session, as a reader (wagw.fcgi) sees them. */
+static void
+contacts(const char *session, struct seen_list *l)
+{
+	struct store_contact_query q;
+	struct store_session ss;
+	struct store *st;
+	char err[256];
+	int more;
+
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(store_open(&st, db, STORE_READER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, session, &ss), STORE_OK);
+	memset(&q, 0, sizeof(q));
+	q.session_rowid = ss.rowid;
+	q.limit = 64;
+	ck_assert_int_eq(store_contacts_page(st, &q, collect, l, &more), STORE_OK);
+	store_close(st);
+}
+
+static const struct seen *
+find(const struct seen_list *l, const char *lid)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].lid, lid) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* Waits until session has n stored contacts. */
+static void
+wait_contacts(const char *session, size_t n, struct seen_list *l)
+{
+	int64_t end = clock_mono_ms() + 5000;
+
+	for (;;) {
+		contacts(session, l);
+		if (l->n >= n)
+			return;
+		ck_assert_msg(clock_mono_ms() < end, "%s: %zu contacts, want %zu",
+		    session, l->n, n);
+		usleep(20000);
+	}
+}
+
+/* ---- operations ---- */
+
+START_TEST(ping_and_status)
+{
+	struct sessiond_status st;
+
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_status(cl, "S1", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 1);
+	ck_assert_str_eq(st.reason, "");
+	ck_assert_int_eq(sessiond_session_status(cl, "S2", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 0);
+	ck_assert_str_eq(st.reason, "configured to start disconnected");
+	ck_assert_int_eq(sessiond_session_status(cl, "SX", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 0);
+	ck_assert_str_eq(st.reason, "not in the simulated network");
+	ck_assert_int_eq(sessiond_session_status(cl, "NOPE", T, &st), SESSIOND_NOT_FOUND);
+	ck_assert_int_eq(sessiond_session_status(cl, "bad id!", T, &st), SESSIOND_BAD_REQUEST);
+	ck_assert(log_has("session NOTINDB is in"));
+}
+END_TEST
+
+START_TEST(check_answers)
+{
+	const char *phones[] = { "14155550100", "+14155550101", "4915112345678",
+	    "14155550100", "14155550102" };
+	struct sessiond_check_result r[5];
+	int ra = -1;
+
+	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 5, T, r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(ra, 0);
+	ck_assert_str_eq(r[0].phone, "14155550100");
+	ck_assert_int_eq(r[0].on_whatsapp, 1);
+	ck_assert_str_eq(r[0].jid, "14155550100@s.whatsapp.net");
+	ck_assert_str_eq(r[1].phone, "14155550101");
+	ck_assert_int_eq(r[1].on_whatsapp, 1);
+	ck_assert_str_eq(r[1].jid, "14155550101@s.whatsapp.net");
+	ck_assert_int_eq(r[2].on_whatsapp, 0);
+	ck_assert_str_eq(r[2].jid, "");
+	ck_assert_int_eq(r[3].on_whatsapp, 1);
+	/* No account has this number (the LID-only account has none). */
+	ck_assert_int_eq(r[4].on_whatsapp, 0);
+	ck_assert_int_eq(check1("SX", "14155550100", r, &ra), SESSIOND_NOT_CONNECTED);
+	ck_assert_int_eq(check1("S2", "14155550100", r, &ra), SESSIOND_NOT_CONNECTED);
+	ck_assert_int_eq(check1("NOPE", "14155550100", r, &ra), SESSIOND_NOT_FOUND);
+	ck_assert_int_eq(check1("S1", "123", r, &ra), SESSIOND_BAD_REQUEST);
+	ck_assert_int_eq(check1("S1", "+014155550100", r, &ra), SESSIOND_BAD_REQUEST);
+}
+END_TEST
+
+START_TEST(about_answers)
+{
+	static const struct { const char *jid, *want; int rc; } t[] = {
+		{ "14155550100@s.whatsapp.net", "At work", SESSIOND_OK },
+		{ "100@lid", "At work", SESSIOND_OK },
+		{ "14155550100:7@s.whatsapp.net", "At work", SESSIOND_OK },
+		{ "101@lid", "", SESSIOND_OK },			/* aboutHidden */
+		{ "14155550103@s.whatsapp.net", "", SESSIOND_OK },	/* none set */
+		{ "999@lid", "", SESSIOND_OK },			/* unknown */
+		{ "120363000000000001@g.us", "", SESSIOND_BAD_REQUEST },
+		{ "not a jid", "", SESSIOND_BAD_REQUEST },
+	};
+	char about[SESSIOND_ABOUT_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < N_ELEM(t); i++) {
+		ck_assert_msg(sessiond_about(cl, "S1", t[i].jid, T, about, NULL) == t[i].rc,
+		    "%s", t[i].jid);
+		ck_assert_str_eq(about, t[i].want);
+	}
+	ck_assert_int_eq(sessiond_about(cl, "S2", "100@lid", T, about, NULL),
+	    SESSIOND_NOT_CONNECTED);
+}
+END_TEST
+
+START_TEST(what_sessions_see_is_stored)
+{
+	struct seen_list l;
+	const struct seen *s;
+
+	wait_contacts("S1", 4, &l);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_ptr_nonnull(s = find(&l, "100"));
+	ck_assert_str_eq(s->phone, "14155550100");	/* a direct chat */
+	ck_assert_str_eq(s->name, "Alice");
+	ck_assert_int_eq(s->has_dm, 1);
+	ck_assert_ptr_nonnull(s = find(&l, "101"));
+	ck_assert_str_eq(s->phone, "14155550101");	/* a group, phone visible */
+	ck_assert_int_eq(s->has_dm, 0);
+	ck_assert_ptr_nonnull(s = find(&l, "102"));
+	ck_assert_str_eq(s->phone, "-");		/* no phone at all */
+	ck_assert_ptr_nonnull(s = find(&l, "103"));
+	ck_assert_str_eq(s->phone, "-");		/* phoneHidden in its only group */
+	ck_assert_str_eq(s->name, "Dan");
+	/* A session that starts disconnected still has its contacts listed. */
+	wait_contacts("S2", 1, &l);
+	ck_assert_str_eq(l.v[0].phone, "14155550101");
+	contacts("SX", &l);
+	ck_assert_uint_eq(l.n, 0);
+}
+END_TEST
+
+START_TEST(disconnect_then_connect)
+{
+	struct sessiond_check_result r[1];
+	struct sessiond_status st;
+	int ra;
+
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_disconnect(cl, "S1", T), SESSIOND_OK);
+	/* The cached answer is not given while the session is down. */
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_NOT_CONNECTED);
+	ck_assert_int_eq(sessiond_session_status(cl, "S1", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 0);
+	ck_assert_str_eq(st.reason, "disconnected by the operator");
+	ck_assert_int_eq(sessiond_session_disconnect(cl, "S1", T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_connect(cl, "S1", T), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(r[0].on_whatsapp, 1);
+	ck_assert_int_eq(sessiond_session_connect(cl, "S1", T), SESSIOND_OK);
+	/* A session that starts disconnected connects on request. */
+	ck_assert_int_eq(sessiond_session_connect(cl, "S2", T), SESSIOND_OK);
+	ck_assert_int_eq(check1("S2", "14155550101", r, &ra), SESSIOND_OK);
+	/* One missing from the network cannot. */
+	ck_assert_int_eq(sessiond_session_connect(cl, "SX", T), SESSIOND_NOT_CONNECTED);
+	ck_assert_int_eq(sessiond_session_connect(cl, "NOPE", T), SESSIOND_NOT_FOUND);
+	ck_assert_int_eq(sessiond_session_disconnect(cl, "NOPE", T), SESSIOND_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(operator_hold_survives_sighup)
+{
+	struct sessiond_status st;
+
+	ck_assert_int_eq(sessiond_session_disconnect(cl, "S1", T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_connect(cl, "S2", T), SESSIOND_OK);
+	kill(pid, SIGHUP);
+	usleep(300000);
+	ck_assert_int_eq(sessiond_session_status(cl, "S1", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 0);
+	ck_assert_int_eq(sessiond_session_status(cl, "S2", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 1);
+}
+END_TEST
+
+/* ---- budget, cache, coalescing, deadlines ---- */
+
+START_TEST(rate_limit_exact_retry_after)
+{
+	struct sessiond_check_result r[1];
+	char about[SESSIOND_ABOUT_MAX + 1];
+	int ra = -1;
+
+	/* 6 a minute: one every 10 s; a burst of 2. */
+	restart("lookups_per_minute = 6\nlookup_burst = 2\ncheck_cache_s = 0\n", 0);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_about(cl, "S1", "100@lid", T, about, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 10);
+	ck_assert_int_eq(sessiond_about(cl, "S1", "100@lid", T, about, &ra),
+	    SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 10);
+	/* Budgets are per session. */
+	ck_assert_int_eq(sessiond_session_connect(cl, "S2", T), SESSIOND_OK);
+	ck_assert_int_eq(check1("S2", "14155550101", r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(more_numbers_than_the_burst)
+{
+	const char *phones[] = { "14155550100", "14155550101", "14155550103" };
+	struct sessiond_check_result r[3];
+	int ra;
+
+	restart("lookup_burst = 2\ncheck_cache_s = 0\n", 0);
+	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 3, T, r, &ra),
+	    SESSIOND_BAD_REQUEST);
+	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 2, T, r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(cache_hit_spends_no_budget)
+{
+	struct sessiond_check_result r[1];
+	int ra = -1, i;
+
+	restart("lookups_per_minute = 6\nlookup_burst = 1\ncheck_cache_s = 3600\n", 0);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(check1("S1", "4915112345678", r, &ra), SESSIOND_OK);
+		ck_assert_int_eq(r[0].on_whatsapp, 0);
+	}
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 10);
+	/*
+	 * The cache survives a restart (it is in the database).  Regression:
+	 * this failed while the daemon read a fast client's requests in a
+	 * loop, keeping the cache write (a timer) from running.
+	 */
+	stop();
+	start();
+	ck_assert_int_eq(check1("S1", "4915112345678", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+}
+END_TEST
+
+START_TEST(identical_lookups_share_one_query)
+{
+	struct sessiond_check_result r[1];
+	struct json_object *o;
+	int a = raw_connect(), b = raw_connect(), ra, i, seen[4] = { 0 };
+
+	restart("lookups_per_minute = 6\nlookup_burst = 1\ncheck_cache_s = 0\n", 300);
+	close(a);
+	close(b);
+	a = raw_connect();
+	b = raw_connect();
+	for (i = 1; i <= 3; i++)
+		raw_send(a, "{\"id\":%d,\"op\":\"check\",\"session\":\"S1\","
+		    "\"phones\":[\"14155550100\"]}", i);
+	raw_send(b, "{\"id\":4,\"op\":\"check\",\"session\":\"S1\","
+	    "\"phones\":[\"+14155550100\"]}");
+	for (i = 0; i < 4; i++) {
+		ck_assert_ptr_nonnull(o = raw_recv(i < 3 ? a : b, T));
+		ck_assert_msg(strcmp(jstr(o, "error"), "") == 0, "%s", jstr(o, "message"));
+		seen[jint(o, "id") - 1]++;
+		json_object_put(o);
+	}
+	ck_assert(seen[0] == 1 && seen[1] == 1 && seen[2] == 1 && seen[3] == 1);
+	/* All four spent one lookup: the next new one is refused. */
+	ck_assert_int_eq(check1("S1", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+	close(a);
+	close(b);
+}
+END_TEST
+
+START_TEST(daily_cap_until_utc_midnight)
+{
+	struct sessiond_check_result r[1];
+	int64_t now, want;
+	int ra = -1;
+
+	restart("lookups_per_day = 1\ncheck_cache_s = 0\n", 0);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+	now = clock_wall_ms();
+	want = ((now / 86400000 + 1) * 86400000 - now + 999) / 1000;
+	ck_assert_int_le(ra, want + 1);
+	ck_assert_int_ge(ra, want - 1);
+}
+END_TEST
+
+START_TEST(rate_overlimit_backs_off)
+{
+	struct sessiond_check_result r[1];
+	int ra = -1;
+
+	ck_assert_int_eq(check1("S3", "14155550100", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 60);
+	ck_assert_int_eq(check1("S3", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_ge(ra, 59);
+	ck_assert_int_le(ra, 60);
+	ck_assert(log_has("session S3: WhatsApp reported rate-overlimit"));
+	/* Other sessions are not affected. */
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(lookup_deadline)
+{
+	struct sessiond_check_result r[1];
+	char about[SESSIOND_ABOUT_MAX + 1];
+	int64_t t0;
+	int ra;
+
+	restart("lookup_timeout_ms = 100\n", 0);
+	write_net(2000);	/* slower than the deadline, connected already */
+	kill(pid, SIGHUP);
+	usleep(200000);
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_TIMEOUT);
+	ck_assert_int_lt(clock_mono_ms() - t0, 1500);
+	ck_assert_int_eq(sessiond_about(cl, "S1", "100@lid", T, about, &ra),
+	    SESSIOND_TIMEOUT);
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(client_deadline_then_reuse)
+{
+	struct sessiond_check_result r[1];
+	const char *phones[1] = { "14155550100" };
+	int64_t t0;
+	int ra;
+
+	restart(NULL, 500);
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 1, 100, r, &ra), SESSIOND_TIMEOUT);
+	ck_assert_int_lt(clock_mono_ms() - t0, 400);
+	/* The same client goes on; the late answer does not confuse it. */
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	usleep(600000);
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+/* ---- broken peers ---- */
+
+static const struct {
+	int		 line;
+	unsigned char	 h[IPC_HEADER_LEN];
+	const char	*err;
+} broken[] = {
+	{ __LINE__, { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T' }, "bad_request" },
+	{ __LINE__, { 'W', 'G', 1, 1, 0, 1, 0, 1 }, "too_large" },
+	{ __LINE__, { 'W', 'G', 1, 1, 0x7f, 0xff, 0xff, 0xff }, "too_large" },
+	{ __LINE__, { 'W', 'G', 9, 1, 0, 0, 0, 2 }, "version" },
+	{ __LINE__, { 'W', 'G', 1, 2, 0, 0, 0, 2 }, "bad_request" },
+	{ __LINE__, { 'W', 'G', 1, 7, 0, 0, 0, 2 }, "bad_request" },
+};
+
+START_TEST(broken_framing_closes_that_connection_only)
+{
+	struct json_object *o;
+	int fd = raw_connect(), other = raw_connect();
+	unsigned char buf[IPC_HEADER_LEN + 2];
+
+	/* One write: the daemon may close as soon as it has seen the header. */
+	memcpy(buf, broken[_i].h, IPC_HEADER_LEN);
+	memcpy(buf + IPC_HEADER_LEN, "{}", 2);
+	raw_bytes(fd, buf, sizeof(buf));
+	ck_assert_ptr_nonnull(o = raw_recv(fd, T));
+	ck_assert_int_eq(jint(o, "id"), 0);
+	ck_assert_msg(strcmp(jstr(o, "error"), broken[_i].err) == 0, "line %d: %s",
+	    broken[_i].line, jstr(o, "error"));
+	json_object_put(o);
+	ck_assert(raw_eof(fd, T));
+	close(fd);
+	raw_send(other, "{\"id\":5,\"op\":\"ping\"}");
+	ck_assert_ptr_nonnull(o = raw_recv(other, T));
+	ck_assert_int_eq(jint(o, "id"), 5);
+	json_object_put(o);
+	close(other);
+}
+END_TEST
+
+static const struct {
+	int		 line;
+	const char	*json;
+	int64_t		 id;
+	const char	*err;
+} malformed[] = {
+	{ __LINE__, "not json", 0, "bad_request" },
+	{ __LINE__, "[1,2]", 0, "bad_request" },
+	{ __LINE__, "{\"op\":\"ping\"}", 0, "bad_request" },
+	{ __LINE__, "{\"id\":\"1\",\"op\":\"ping\"}", 0, "bad_request" },
+	{ __LINE__, "{\"id\":0,\"op\":\"ping\"}", 0, "bad_request" },
+	{ __LINE__, "{\"id\":4294967296,\"op\":\"ping\"}", 0, "bad_request" },
+	{ __LINE__, "{\"id\":1.5,\"op\":\"ping\"}", 0, "bad_request" },
+	{ __LINE__, "{\"id\":7}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":[]}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"pingx\"}", 7, "unknown_op" },
+	{ __LINE__, "{\"id\":7,\"op\":\"ping\\u0000\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"status\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"status\",\"session\":\"S1\\u0000x\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"status\",\"session\":1}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"check\",\"session\":\"S1\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"check\",\"session\":\"S1\",\"phones\":[]}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"check\",\"session\":\"S1\",\"phones\":\"14155550100\"}", 7,
+	    "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"check\",\"session\":\"S1\",\"phones\":[14155550100]}", 7,
+	    "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"check\",\"session\":\"S1\",\"phones\":[\"1415555\\u00000100\"]}",
+	    7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"about\",\"session\":\"S1\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"about\",\"session\":\"S1\",\"jid\":\"1@newsletter\"}", 7,
+	    "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"key_used\",\"keyId\":\"k 1\",\"at\":1}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"key_used\",\"keyId\":\"k1\",\"at\":\"1\"}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"key_used\",\"keyId\":\"k1\",\"at\":-1}", 7, "bad_request" },
+	{ __LINE__, "{\"id\":7,\"op\":\"key_used\",\"keyId\":\"k1\"}", 7, "bad_request" },
+};
+
+START_TEST(malformed_requests_get_an_error_and_the_connection_stays)
+{
+	struct json_object *o;
+	int fd = raw_connect();
+
+	raw_frame(fd, IPC_TYPE_REQUEST, malformed[_i].json);
+	ck_assert_ptr_nonnull(o = raw_recv(fd, T));
+	ck_assert_msg(jint(o, "id") == malformed[_i].id, "line %d", malformed[_i].line);
+	ck_assert_msg(strcmp(jstr(o, "error"), malformed[_i].err) == 0, "line %d: %s",
+	    malformed[_i].line, jstr(o, "error"));
+	ck_assert_str_ne(jstr(o, "message"), "");
+	json_object_put(o);
+	raw_send(fd, "{\"id\":8,\"op\":\"ping\"}");
+	ck_assert_ptr_nonnull(o = raw_recv(fd, T));
+	ck_assert_int_eq(jint(o, "id"), 8);
+	ck_assert_str_eq(jstr(o, "error"), "");
+	json_object_put(o);
+	close(fd);
+}
+END_TEST
+
+START_TEST(half_a_frame_stalls_nobody)
+{
+	static const char body[] = "{\"id\":3,\"op\":\"ping\"}";
+	struct sessiond_check_result r[1];
+	unsigned char h[IPC_HEADER_LEN];
+	struct json_object *o;
+	int a = raw_connect(), b = raw_connect(), ra;
+	int64_t t0;
+
+	ipc_frame_header(h, IPC_TYPE_REQUEST, strlen(body));
+	raw_bytes(a, h, sizeof(h));
+	raw_bytes(a, body, 5);
+	raw_bytes(b, h, 3);
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_lt(clock_mono_ms() - t0, 1000);
+	/* The stalled client finishes its frame later and is answered. */
+	raw_bytes(a, body + 5, strlen(body) - 5);
+	ck_assert_ptr_nonnull(o = raw_recv(a, T));
+	ck_assert_int_eq(jint(o, "id"), 3);
+	json_object_put(o);
+	close(a);
+	close(b);
+}
+END_TEST
+
+START_TEST(client_leaving_mid_request)
+{
+	struct sessiond_check_result r[1];
+	int i, fd, ra, st;
+
+	restart(NULL, 100);
+	for (i = 0; i < 20; i++) {
+		fd = raw_connect();
+		raw_send(fd, "{\"id\":1,\"op\":\"check\",\"session\":\"S1\","
+		    "\"phones\":[\"1415555%04d\"]}", 100 + i % 3);
+		raw_send(fd, "{\"id\":2,\"op\":\"about\",\"session\":\"S1\",\"jid\":\"100@lid\"}");
+		if (i % 2)
+			shutdown(fd, SHUT_WR);
+		close(fd);
+	}
+	usleep(300000);
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+#define NCLIENTS 200
+
+START_TEST(many_concurrent_clients)
+{
+	static int fds[NCLIENTS];
+	struct json_object *o;
+	int i, k, got;
+
+	restart("lookups_per_minute = 100000\nlookup_burst = 1000\n", 20);
+	for (i = 0; i < NCLIENTS; i++) {
+		fds[i] = raw_connect();
+		raw_send(fds[i], "{\"id\":%d,\"op\":\"check\",\"session\":\"S1\","
+		    "\"phones\":[\"1415555%04d\"]}", 2 * i + 1, i % 50);
+		raw_send(fds[i], "{\"id\":%d,\"op\":\"ping\"}", 2 * i + 2);
+	}
+	for (i = 0; i < NCLIENTS; i++) {
+		got = 0;
+		for (k = 0; k < 2; k++) {
+			ck_assert_ptr_nonnull(o = raw_recv(fds[i], 5000));
+			ck_assert_str_eq(jstr(o, "error"), "");
+			ck_assert(jint(o, "id") == 2 * i + 1 || jint(o, "id") == 2 * i + 2);
+			got += (int)jint(o, "id");
+			json_object_put(o);
+		}
+		ck_assert_int_eq(got, 4 * i + 3);
+		close(fds[i]);
+	}
+	/* One connection carrying many requests at once; replies by id. */
+	fds[0] = raw_connect();
+	for (i = 1; i <= 50; i++)
+		raw_send(fds[0], "{\"id\":%d,\"op\":\"%s\",\"session\":\"S1\","
+		    "\"phones\":[\"14155550100\"],\"jid\":\"100@lid\"}", i,
+		    i % 2 ? "check" : "about");
+	for (got = 0, i = 0; i < 50; i++) {
+		ck_assert_ptr_nonnull(o = raw_recv(fds[0], 5000));
+		ck_assert_str_eq(jstr(o, "error"), "");
+		got += (int)jint(o, "id");
+		json_object_put(o);
+	}
+	ck_assert_int_eq(got, 50 * 51 / 2);
+	close(fds[0]);
+}
+END_TEST
+
+/* ---- life cycle ---- */
+
+START_TEST(kill9_then_restart_same_client)
+{
+	struct sessiond_check_result r[1];
+	int ra;
+
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = -1;
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_UNAVAILABLE);
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_UNAVAILABLE);
+	/* The stale socket of the dead daemon is replaced. */
+	start();
+	wait_connected("S1");
+	ck_assert(log_has("removing the stale socket"));
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(r[0].on_whatsapp, 1);
+}
+END_TEST
+
+START_TEST(restart_while_client_keeps_connection)
+{
+	struct sessiond_check_result r[1];
+	int ra;
+
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	stop();
+	start();	/* start() pings through cl: must reconnect by itself */
+	wait_connected("S1");
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(sigterm_finishes_lookups_and_exits_0)
+{
+	struct json_object *o;
+	struct stat sb;
+	int fd, st;
+
+	restart(NULL, 300);
+	fd = raw_connect();
+	raw_send(fd, "{\"id\":1,\"op\":\"check\",\"session\":\"S1\","
+	    "\"phones\":[\"14155550100\"]}");
+	usleep(50000);
+	kill(pid, SIGTERM);
+	ck_assert_ptr_nonnull(o = raw_recv(fd, T));
+	ck_assert_int_eq(jint(o, "id"), 1);
+	ck_assert_str_eq(jstr(o, "error"), "");
+	json_object_put(o);
+	st = wait_exit(pid, 5000);
+	pid = -1;
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(stat(sock, &sb), -1);
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_UNAVAILABLE);
+	close(fd);
+}
+END_TEST
+
+START_TEST(sighup_stores_what_is_new)
+{
+	char text[4096];
+	struct seen_list l;
+	const struct seen *s;
+	struct sessiond_check_result r[1];
+	int ra;
+
+	wait_contacts("S1", 4, &l);
+	/* Alice renamed; Eve new in a direct chat; Dan now shows his number. */
+	snprintf(text, sizeof(text), "{\"latencyMs\": 5, \"accounts\": ["
+	    "{\"lid\": \"100\", \"phone\": \"14155550100\", \"name\": \"Alicia\"},"
+	    "{\"lid\": \"101\", \"phone\": \"14155550101\", \"name\": \"Bob\"},"
+	    "{\"lid\": \"102\"}, {\"lid\": \"103\", \"phone\": \"14155550103\", \"name\": \"Dan\"},"
+	    "{\"lid\": \"104\", \"phone\": \"14155550104\", \"name\": \"Eve\"}],"
+	    " \"sessions\": {\"S1\": {\"dms\": [\"100\", \"104\"], \"groups\": ["
+	    "{\"jid\": \"120363000000000001@g.us\", \"subject\": \"Team\", \"members\": ["
+	    "{\"lid\": \"100\", \"role\": \"admin\", \"tag\": \"~A\"}, {\"lid\": \"101\"},"
+	    "{\"lid\": \"102\", \"role\": \"superadmin\"}, {\"lid\": \"103\"}]}]}}}");
+	write_file(netf, text);
+	kill(pid, SIGHUP);
+	wait_contacts("S1", 5, &l);
+	ck_assert_ptr_nonnull(s = find(&l, "104"));
+	ck_assert_str_eq(s->phone, "14155550104");
+	ck_assert_int_eq(s->has_dm, 1);
+	ck_assert_ptr_nonnull(s = find(&l, "100"));
+	ck_assert_str_eq(s->name, "Alicia");
+	ck_assert_ptr_nonnull(s = find(&l, "103"));
+	ck_assert_str_eq(s->phone, "14155550103");
+	ck_assert_int_eq(check1("S1", "14155550104", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(r[0].on_whatsapp, 1);
+	/* S2 is gone from the file: not connected any more (was down anyway). */
+	/* A malformed file on SIGHUP is logged; the previous network stays. */
+	write_file(netf, "{\"accounts\": [{\"lid\": \"x\"}]}");
+	kill(pid, SIGHUP);
+	usleep(300000);
+	ck_assert(log_has("$.accounts[0]: \"lid\" must be"));
+	ck_assert(log_has("keeping the previous network"));
+	ck_assert_int_eq(check1("S1", "14155550103", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(r[0].on_whatsapp, 1);
+}
+END_TEST
+
+START_TEST(sighup_picks_up_database_sessions)
+{
+	struct sessiond_status st;
+	struct store *w;
+	char err[256];
+	struct seen_list l;
+
+	ck_assert_int_eq(sessiond_session_status(cl, "S4", T, &st), SESSIOND_NOT_FOUND);
+	ck_assert_int_eq(store_open(&w, db, STORE_WRITER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_session_add(w, "S4", "o1", NULL, 2), STORE_OK);
+	ck_assert_int_eq(store_session_rm(w, "S3"), STORE_OK);
+	store_close(w);
+	kill(pid, SIGHUP);
+	usleep(300000);
+	ck_assert_int_eq(sessiond_session_status(cl, "S4", T, &st), SESSIOND_OK);
+	ck_assert_int_eq(st.connected, 1);
+	ck_assert_int_eq(sessiond_session_status(cl, "S3", T, &st), SESSIOND_NOT_FOUND);
+	wait_contacts("S4", 1, &l);
+	ck_assert_str_eq(l.v[0].lid, "103");
+}
+END_TEST
+
+START_TEST(socket_is_0660_and_a_second_daemon_is_refused)
+{
+	struct stat sb;
+	pid_t p;
+	int st;
+
+	ck_assert_int_eq(stat(sock, &sb), 0);
+	ck_assert(S_ISSOCK(sb.st_mode));
+	ck_assert_int_eq(sb.st_mode & 0777, 0660);
+	p = spawn();
+	st = wait_exit(p, 10000);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 1);
+	ck_assert(log_has("another wagw-sessiond answers on this socket"));
+	/* The first one is untouched. */
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+}
+END_TEST
+
+START_TEST(refuses_a_path_that_is_not_a_socket)
+{
+	pid_t p;
+	int st;
+
+	stop();
+	unlink(sock);
+	write_file(sock, "not a socket");
+	p = spawn();
+	st = wait_exit(p, 10000);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert(log_has("exists and is not a socket"));
+}
+END_TEST
+
+START_TEST(malformed_network_stops_start_up)
+{
+	pid_t p;
+	int st;
+
+	stop();
+	write_file(netf, "{\"sessions\": {\"S1\": {\"groups\": [{\"jid\": \"1@g.us\","
+	    " \"members\": [{\"lid\": \"5\"}]}]}}}");
+	p = spawn();
+	st = wait_exit(p, 10000);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	ck_assert(log_has("net.json: $.sessions.S1.groups[0].members[0].lid: "
+	    "\"5\" is not the lid of an account"));
+}
+END_TEST
+
+START_TEST(fresh_database_is_created)
+{
+	struct store *r;
+	char err[256];
+
+	stop();
+	snprintf(db, sizeof(db), "%s/fresh.db", dir);
+	write_conf(NULL);
+	start();
+	ck_assert_int_eq(store_open(&r, db, STORE_READER, 2000, err, sizeof(err)), STORE_OK);
+	store_close(r);
+}
+END_TEST
+
+START_TEST(key_use_is_recorded)
+{
+	struct store_key k, out;
+	struct store *st;
+	char err[256];
+	int64_t end;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.id, sizeof(k.id), "k1");
+	snprintf(k.org, sizeof(k.org), "o1");
+	snprintf(k.prefix, sizeof(k.prefix), "wa_abc");
+	k.permissions = 1;
+	k.created_ms = 1;
+	ck_assert_int_eq(store_open(&st, db, STORE_WRITER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_key_add(st, &k), STORE_OK);
+	store_close(st);
+	ck_assert_int_eq(sessiond_key_used(cl, "k1", 1000, T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_key_used(cl, "k1", 5000, T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_key_used(cl, "k1", 3000, T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_key_used(cl, "unknown", 3000, T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_jwks_refresh(cl, T), SESSIOND_OK);
+	end = clock_mono_ms() + 5000;
+	for (;;) {
+		ck_assert_int_eq(store_open(&st, db, STORE_READER, 2000, err,
+		    sizeof(err)), STORE_OK);
+		ck_assert_int_eq(store_key_by_prefix(st, "wa_abc", &out), STORE_OK);
+		store_close(st);
+		if (out.last_used_ms != 0)
+			break;
+		ck_assert(clock_mono_ms() < end);
+		usleep(50000);
+	}
+	ck_assert_int_eq(out.last_used_ms, 5000);
+}
+END_TEST
+
+/* RFC 8037 A.2's Ed25519 public key. */
+static const char jwks[] = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\",\"kid\":\"k1\"}]}";
+
+START_TEST(jwks_is_fetched_at_start)
+{
+	char www[300], served[400], out[300], extra[1024], line[256], got[512];
+	int p[2], port = 0, fd;
+	pid_t web;
+	FILE *f;
+	ssize_t n;
+	int64_t end;
+
+	snprintf(www, sizeof(www), "%s/www", dir);
+	ck_assert_int_eq(mkdir(www, 0700), 0);
+	snprintf(served, sizeof(served), "%s/jwks.json", www);
+	write_file(served, jwks);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ne(web = fork(), -1);
+	if (web == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		close(p[0]);
+		if ((fd = open("/dev/null", O_WRONLY)) != -1)
+			dup2(fd, 2);
+		execl("/usr/bin/python3", "python3", "-u", "-m", "http.server", "0",
+		    "--bind", "127.0.0.1", "--directory", www, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	ck_assert_ptr_nonnull(f = fdopen(p[0], "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_msg(sscanf(line, "Serving HTTP on 127.0.0.1 port %d", &port) == 1, "%s", line);
+	snprintf(out, sizeof(out), "%s/jwks-fetched.json", dir);
+	snprintf(extra, sizeof(extra), "[auth]\njwks_url = http://127.0.0.1:%d/jwks.json\n"
+	    "jwks_file = %s\n", port, out);
+	restart(extra, 0);
+	end = clock_mono_ms() + 10000;
+	while ((fd = open(out, O_RDONLY)) == -1) {
+		ck_assert_msg(clock_mono_ms() < end, "the JWKS was not fetched");
+		usleep(20000);
+	}
+	n = read(fd, got, sizeof(got) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_str_eq(got, jwks);
+	ck_assert(log_has("jwks: "));
+	ck_assert_int_eq(sessiond_jwks_refresh(cl, T), SESSIOND_OK);
+	kill(web, SIGKILL);
+	waitpid(web, NULL, 0);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(jwks_failure_is_logged_and_serving_goes_on)
+{
+	char extra[1024];
+	int64_t end = clock_mono_ms() + 10000;
+
+	/* A closed loopback port. */
+	snprintf(extra, sizeof(extra), "[auth]\njwks_url = http://127.0.0.1:9/jwks.json\n"
+	    "jwks_file = %s/jwks.json\n", dir);
+	restart(extra, 0);
+	while (!log_has("jwks: fetching the JWKS failed")) {
+		ck_assert(clock_mono_ms() < end);
+		usleep(20000);
+	}
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+}
+END_TEST
+
+static Suite *
+sessiond_suite(void)
+{
+	Suite *s = suite_create("sessiond");
+	TCase *tc;
+
+	tc = tcase_create("ops");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, ping_and_status);
+	tcase_add_test(tc, check_answers);
+	tcase_add_test(tc, about_answers);
+	tcase_add_test(tc, what_sessions_see_is_stored);
+	tcase_add_test(tc, disconnect_then_connect);
+	tcase_add_test(tc, operator_hold_survives_sighup);
+	tcase_add_test(tc, key_use_is_recorded);
+	tcase_add_test(tc, jwks_is_fetched_at_start);
+	tcase_add_test(tc, jwks_failure_is_logged_and_serving_goes_on);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("safety");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rate_limit_exact_retry_after);
+	tcase_add_test(tc, more_numbers_than_the_burst);
+	tcase_add_test(tc, cache_hit_spends_no_budget);
+	tcase_add_test(tc, identical_lookups_share_one_query);
+	tcase_add_test(tc, daily_cap_until_utc_midnight);
+	tcase_add_test(tc, rate_overlimit_backs_off);
+	tcase_add_test(tc, lookup_deadline);
+	tcase_add_test(tc, client_deadline_then_reuse);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("peers");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, broken_framing_closes_that_connection_only, 0,
+	    N_ELEM(broken));
+	tcase_add_loop_test(tc, malformed_requests_get_an_error_and_the_connection_stays,
+	    0, N_ELEM(malformed));
+	tcase_add_test(tc, half_a_frame_stalls_nobody);
+	tcase_add_test(tc, client_leaving_mid_request);
+	tcase_add_test(tc, many_concurrent_clients);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("life");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, kill9_then_restart_same_client);
+	tcase_add_test(tc, restart_while_client_keeps_connection);
+	tcase_add_test(tc, sigterm_finishes_lookups_and_exits_0);
+	tcase_add_test(tc, sighup_stores_what_is_new);
+	tcase_add_test(tc, sighup_picks_up_database_sessions);
+	tcase_add_test(tc, socket_is_0660_and_a_second_daemon_is_refused);
+	tcase_add_test(tc, refuses_a_path_that_is_not_a_socket);
+	tcase_add_test(tc, malformed_network_stops_start_up);
+	tcase_add_test(tc, fresh_database_is_created);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_sessiond", sessiond_suite)
