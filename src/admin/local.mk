@@ -10,6 +10,8 @@ check_PROGRAMS += tests/unit/check_admin
 TESTS += tests/unit/check_admin
 tests_unit_check_admin_SOURCES = tests/unit/check_admin.c
 tests_unit_check_admin_CFLAGS = $(UNIT_FLAGS) \
-	-DADMIN_BIN='"$(abs_top_builddir)/src/admin/wagw-admin"'
+	-DADMIN_BIN='"$(abs_top_builddir)/src/admin/wagw-admin"' \
+	-DSESSIOND_BIN='"$(abs_top_builddir)/src/sessiond/wagw-sessiond"'
 tests_unit_check_admin_LDADD = $(UNIT_LIBS) $(JSONC_LIBS)
-EXTRA_tests_unit_check_admin_DEPENDENCIES = src/admin/wagw-admin$(EXEEXT)
+EXTRA_tests_unit_check_admin_DEPENDENCIES = src/admin/wagw-admin$(EXEEXT) \
+	src/sessiond/wagw-sessiond$(EXEEXT)

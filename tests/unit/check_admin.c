@@ -3,6 +3,7 @@
  * checking exit codes, stdout/stderr and what ends up stored.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,59 @@ START_TEST(daemon_commands_without_daemon)
 }
 END_TEST
 
+/* status, connect and disconnect against the real daemon. */
+START_TEST(daemon_commands_with_daemon)
+{
+	char net[200], sock[200];
+	pid_t daemon;
+	FILE *f;
+	int i, status;
+
+	snprintf(net, sizeof(net), "%s/network.json", dir);
+	snprintf(sock, sizeof(sock), "%s/none.sock", dir);
+	ck_assert_ptr_nonnull(f = fopen(net, "w"));
+	fputs("{\"latencyMs\": 0, \"accounts\": [{\"lid\": \"1\", \"phone\": \"14155550123\"}],"
+	    " \"sessions\": {\"S1\": {\"account\": \"14155550000\", \"dms\": [\"1\"]},"
+	    " \"S2\": {\"account\": \"14155550001\", \"connected\": false}}}", f);
+	fclose(f);
+	{
+		char extra[300];
+
+		snprintf(extra, sizeof(extra), "sim_network = %s\n", net);
+		write_conf(extra);
+	}
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S2", "--org", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "S3", "--org", "acme", NULL), 0);
+	ck_assert_int_ne(daemon = fork(), -1);
+	if (daemon == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		execl(SESSIOND_BIN, SESSIOND_BIN, "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100 && access(sock, F_OK) == -1; i++)
+		usleep(50000);
+	ck_assert_int_eq(admin("session", "status", NULL), 0);
+	ck_assert_str_eq(out, "S1\tconnected\n"
+	    "S2\tdisconnected\tconfigured to start disconnected\n"
+	    "S3\tdisconnected\tnot in the simulated network\n");
+	ck_assert_int_eq(admin("session", "disconnect", "S1", NULL), 0);
+	ck_assert_int_eq(admin("session", "status", "S1", NULL), 0);
+	ck_assert_str_eq(out, "S1\tdisconnected\tdisconnected by the operator\n");
+	ck_assert_int_eq(admin("session", "connect", "S1", NULL), 0);
+	ck_assert_int_eq(admin("session", "connect", "S2", NULL), 0);
+	ck_assert_int_eq(admin("session", "status", "S2", NULL), 0);
+	ck_assert_str_eq(out, "S2\tconnected\n");
+	kill(daemon, SIGTERM);
+	ck_assert_int_eq(waitpid(daemon, &status, 0), daemon);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
 static Suite *
 admin_suite(void)
 {
@@ -279,6 +333,7 @@ admin_suite(void)
 	tcase_add_test(tc, key_printed_once_and_stored_as_hash);
 	tcase_add_test(tc, config_problems_exit_2);
 	tcase_add_test(tc, daemon_commands_without_daemon);
+	tcase_add_test(tc, daemon_commands_with_daemon);
 	suite_add_tcase(s, tc);
 	return s;
 }
