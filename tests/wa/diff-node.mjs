@@ -102,7 +102,12 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // Baileys turns string bytes into JS strings (invalid UTF-8 becomes
 // U+FFFD); the C decoder keeps the bytes.  Compare mutants through the
 // same lossy step.
-const lossy = (h) => strHex(Buffer.from(h, 'hex').toString('utf8'));
+// Baileys 6.7.24 also reads every non-zero AD-JID domain as "lid", where
+// the protocol has 128 = hosted and 129 = hosted.lid (as whatsmeow and we
+// decode them).
+const asBaileys = (h) => Buffer.from(h, 'hex').toString('utf8')
+	.replace(/^([^@]*)@hosted(\.lid)?$/, '$1@lid');
+const lossy = (h) => strHex(asBaileys(h));
 function utf8View(n) {
 	let c = n.c;
 	if (c && c.s !== undefined) c = { s: lossy(c.s) };
@@ -110,7 +115,7 @@ function utf8View(n) {
 	// Attributes land in a JS object: last duplicate wins, integer-like
 	// keys first.
 	const a = Object.entries(Object.fromEntries(n.a.map(([k, v]) =>
-		[Buffer.from(k, 'hex').toString('utf8'), lossy(v)]))).map(([k, v]) => [strHex(k), v]);
+		[asBaileys(k), lossy(v)]))).map(([k, v]) => [strHex(k), v]);
 	return { t: lossy(n.t), a, c };
 }
 
