@@ -1,3 +1,4 @@
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "admin/admin.h"
+#include "common/ids.h"
 #include "common/store.h"
 #include "common/text.h"
 
@@ -95,6 +97,46 @@ admin_print_json(struct json_object *v)
 	puts(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(v);
+}
+
+int
+admin_list_args(int argc, char **argv, const char *usage, const char **org,
+    int *json)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*json = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'j')
+			*json = 1;
+		else if (c == 'o' && org != NULL)
+			*org = optarg;
+		else
+			return admin_usage(usage, "unknown option");
+	}
+	if (optind != argc)
+		return admin_usage(usage, "unexpected argument %s", argv[optind]);
+	if (org != NULL && *org != NULL && !ids_valid(*org, strlen(*org)))
+		return admin_usage(usage, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
+	return ADMIN_OK;
+}
+
+int
+admin_list_done(int rc, struct json_object *list)
+{
+	if (rc != STORE_OK) {
+		json_object_put(list);
+		return admin_fail("%s", store_rc_str(rc));
+	}
+	if (list != NULL)
+		admin_print_json(list);
+	return ADMIN_OK;
 }
 
 int

@@ -38,6 +38,17 @@ int admin_usage(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints a JSON value on stdout followed by a newline, and releases it. */
 void admin_print_json(struct json_object *v);
+/*
+ * Parses what every list command takes: --json, and --org ORG when org
+ * is not NULL (*org stays NULL without it).  ADMIN_OK or a usage error.
+ */
+int admin_list_args(int argc, char **argv, const char *usage, const char **org,
+    int *json);
+/*
+ * Ends a list command whose store call returned rc: prints list (the
+ * --json array, or NULL for text) and releases it.  Returns the exit status.
+ */
+int admin_list_done(int rc, struct json_object *list);
 /* Nonzero when s is printable UTF-8 text of at most max bytes. */
 int admin_text_ok(const char *s, size_t max);
 

@@ -69,33 +69,15 @@ org_print(const struct store_org *o, void *arg)
 static int
 org_list(struct admin *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct json_object *list = NULL;
+	struct json_object *list;
 	struct store *st;
-	int c, rc, json = 0;
+	int rc, json;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'j')
-			return admin_usage(ORG_LIST_USAGE, "unknown option");
-		json = 1;
-	}
-	if (optind != argc)
-		return admin_usage(ORG_LIST_USAGE, "org list takes no arguments");
-	if ((rc = admin_store(a, &st)) != ADMIN_OK)
+	if ((rc = admin_list_args(argc, argv, ORG_LIST_USAGE, NULL, &json)) != ADMIN_OK ||
+	    (rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
-	if (json)
-		list = json_object_new_array();
-	if ((rc = store_org_list(st, org_print, list)) != STORE_OK) {
-		json_object_put(list);
-		return admin_fail("%s", store_rc_str(rc));
-	}
-	if (json)
-		admin_print_json(list);
-	return ADMIN_OK;
+	list = json ? json_object_new_array() : NULL;
+	return admin_list_done(store_org_list(st, org_print, list), list);
 }
 
 int

@@ -98,40 +98,16 @@ session_print(const struct store_session *s, void *arg)
 static int
 session_list(struct admin *a, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "org", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct json_object *list = NULL;
+	struct json_object *list;
 	const char *org = NULL;
 	struct store *st;
-	int c, rc, json = 0;
+	int rc, json;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'o')
-			org = optarg;
-		else if (c == 'j')
-			json = 1;
-		else
-			return admin_usage(SESSION_LIST_USAGE, "unknown option");
-	}
-	if (optind != argc)
-		return admin_usage(SESSION_LIST_USAGE, "unexpected argument %s", argv[optind]);
-	if (org != NULL && !ids_valid(org, strlen(org)))
-		return admin_usage(SESSION_LIST_USAGE, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
-	if ((rc = admin_store(a, &st)) != ADMIN_OK)
+	if ((rc = admin_list_args(argc, argv, SESSION_LIST_USAGE, &org, &json)) != ADMIN_OK ||
+	    (rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
-	if (json)
-		list = json_object_new_array();
-	if ((rc = store_session_list(st, org, session_print, list)) != STORE_OK) {
-		json_object_put(list);
-		return admin_fail("%s", store_rc_str(rc));
-	}
-	if (json)
-		admin_print_json(list);
-	return ADMIN_OK;
+	list = json ? json_object_new_array() : NULL;
+	return admin_list_done(store_session_list(st, org, session_print, list), list);
 }
 
 static int

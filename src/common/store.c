@@ -69,6 +69,29 @@ store_bind_text(sqlite3_stmt *s, int idx, const char *text)
 	return sqlite3_bind_text(s, idx, text, -1, SQLITE_STATIC);
 }
 
+void
+store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t size)
+{
+	const unsigned char *src = sqlite3_column_text(s, col);
+	size_t n = src ? (size_t)sqlite3_column_bytes(s, col) : 0;
+
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+int
+store_step_row(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_from_sqlite(st, rc);
+}
+
 int
 store_exec_stmt(struct store *st, sqlite3_stmt *s)
 {

@@ -15,16 +15,15 @@ store_check_get(struct store *st, int64_t session_rowid, const char *phone,
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, session_rowid);
 	store_bind_text(s, 2, phone);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s)) == STORE_OK) {
 		const unsigned char *jid = sqlite3_column_text(s, 1);
 
 		out->on_whatsapp = sqlite3_column_int(s, 0);
 		snprintf(out->jid, sizeof(out->jid), "%s", jid ? (const char *)jid : "");
 		out->checked_ms = sqlite3_column_int64(s, 2);
-		rc = now_ms - out->checked_ms < max_age_ms ? STORE_OK : STORE_NOTFOUND;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_from_sqlite(st, rc);
+		if (now_ms - out->checked_ms >= max_age_ms)
+			rc = STORE_NOTFOUND;
+	}
 	sqlite3_reset(s);
 	return rc;
 }

@@ -42,6 +42,13 @@ int store_rc_from_sqlite(struct store *st, int rc);
 int store_rc_constraint(struct store *st, int rc);
 /* Binds text or NULL. */
 int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
+/*
+ * Steps s once: STORE_OK with a row to read, STORE_NOTFOUND, or an
+ * error.  The caller reads the row, then resets s.
+ */
+int store_step_row(struct store *st, sqlite3_stmt *s);
+/* Copies text column col of the current row into dst (size bytes, cut, NUL-ended). */
+void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
 /* Runs a statement that returns no rows. */
 int store_exec_stmt(struct store *st, sqlite3_stmt *s);
 /* Runs SQL without parameters (schema, pragmas, transactions). */

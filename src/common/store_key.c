@@ -3,23 +3,12 @@
 #include "common/store_impl.h"
 
 static void
-store_copy(char *dst, size_t size, const unsigned char *src)
-{
-	size_t n = src ? strlen((const char *)src) : 0;
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src ? (const char *)src : "", n);
-	dst[n] = '\0';
-}
-
-static void
 store_key_row(sqlite3_stmt *s, struct store_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	store_copy(k->id, sizeof(k->id), sqlite3_column_text(s, 0));
-	store_copy(k->org, sizeof(k->org), sqlite3_column_text(s, 1));
-	store_copy(k->prefix, sizeof(k->prefix), sqlite3_column_text(s, 2));
+	store_column_copy(s, 0, k->id, sizeof(k->id));
+	store_column_copy(s, 1, k->org, sizeof(k->org));
+	store_column_copy(s, 2, k->prefix, sizeof(k->prefix));
 	if (sqlite3_column_bytes(s, 3) == STORE_KEY_HASH_LEN)
 		memcpy(k->hash, sqlite3_column_blob(s, 3), STORE_KEY_HASH_LEN);
 	k->permissions = (unsigned)sqlite3_column_int(s, 4);
@@ -58,12 +47,8 @@ store_key_by_prefix(struct store *st, const char *prefix, struct store_key *out)
 	if (s == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, prefix);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s)) == STORE_OK)
 		store_key_row(s, out);
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_from_sqlite(st, rc);
 	sqlite3_reset(s);
 	return rc;
 }

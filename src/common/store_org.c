@@ -22,9 +22,7 @@ store_org_exists(struct store *st, const char *id)
 	if (s == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	rc = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND :
-	    store_rc_from_sqlite(st, rc);
+	rc = store_step_row(st, s);
 	sqlite3_reset(s);
 	return rc;
 }

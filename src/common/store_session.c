@@ -2,17 +2,6 @@
 
 #include "common/store_impl.h"
 
-static void
-store_copy_id(char dst[STORE_ID_MAX + 1], const unsigned char *src)
-{
-	size_t n = src ? strlen((const char *)src) : 0;
-
-	if (n > STORE_ID_MAX)
-		n = STORE_ID_MAX;
-	memcpy(dst, src ? (const char *)src : "", n);
-	dst[n] = '\0';
-}
-
 int
 store_session_add(struct store *st, const char *id, const char *org,
     const char *label, int64_t now_ms)
@@ -52,14 +41,11 @@ store_session_lookup(struct store *st, const char *id, struct store_session *out
 	if (s == NULL)
 		return STORE_ERROR;
 	store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s)) == STORE_OK) {
 		out->rowid = sqlite3_column_int64(s, 0);
-		store_copy_id(out->id, sqlite3_column_text(s, 1));
-		store_copy_id(out->org, sqlite3_column_text(s, 2));
-		rc = STORE_OK;
-	} else
-		rc = rc == SQLITE_DONE ? STORE_NOTFOUND : store_rc_from_sqlite(st, rc);
+		store_column_copy(s, 1, out->id, sizeof(out->id));
+		store_column_copy(s, 2, out->org, sizeof(out->org));
+	}
 	sqlite3_reset(s);
 	return rc;
 }
@@ -77,8 +63,8 @@ store_session_list(struct store *st, const char *org, store_session_cb cb, void 
 		store_bind_text(s, 1, org);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		ss.rowid = sqlite3_column_int64(s, 0);
-		store_copy_id(ss.id, sqlite3_column_text(s, 1));
-		store_copy_id(ss.org, sqlite3_column_text(s, 2));
+		store_column_copy(s, 1, ss.id, sizeof(ss.id));
+		store_column_copy(s, 2, ss.org, sizeof(ss.org));
 		ss.label = (const char *)sqlite3_column_text(s, 3);
 		ss.own_phone = (const char *)sqlite3_column_text(s, 4);
 		ss.own_jid = (const char *)sqlite3_column_text(s, 5);
