@@ -1,1 +1,8 @@
-# bench/: the benchmark (see bench/README.md).
+# bench/: the benchmark (see bench/README.md).  bench/run drives wrk
+# against real lighttpd; bench/trivial is the baseline responder every
+# wagw scenario is compared with in the same run.
+noinst_PROGRAMS += bench/trivial
+bench_trivial_SOURCES = bench/trivial.c
+bench_trivial_LDADD = $(FCGI_LIBS)
+
+EXTRA_DIST += bench/run bench/check.lua bench/README.md

@@ -1,1 +1,15 @@
 # Suites beyond the unit tests.
+
+# tests/e2e: the whole stack through real lighttpd and real Apache +
+# mod_fcgid (tests/e2e/run --help).  Not in `make check`: it needs root,
+# both servers and a few minutes.  `make check-e2e` runs it on this build.
+E2E_FILES = tests/e2e/run tests/e2e/harness.py tests/e2e/servers.py \
+	tests/e2e/stack.py tests/e2e/model.py tests/e2e/cases_api.py \
+	tests/e2e/cases_auth.py tests/e2e/cases_daemon.py tests/e2e/README.md
+EXTRA_DIST += $(E2E_FILES)
+
+check-e2e: cgi-bin/wagw.fcgi$(EXEEXT) src/admin/wagw-admin$(EXEEXT) \
+		src/sessiond/wagw-sessiond$(EXEEXT)
+	/usr/bin/python3 $(srcdir)/tests/e2e/run --srcdir $(srcdir) \
+		--builddir $(abs_top_builddir)
+.PHONY: check-e2e
