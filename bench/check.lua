@@ -66,12 +66,24 @@ function request()
 	return wrk.format("GET", path, h)
 end
 
+-- Counts the items of a page.  A plain find loop: gsub would copy the
+-- body and cost ~27 us per 4.7 KB page in LuaJIT (find: ~4 us), CPU that
+-- the measured stack shares with wrk on a small machine.
+function count_items(body)
+	local n, pos = 0, 1
+	while true do
+		local s = string.find(body, '"lid":"', pos, true)
+		if s == nil then return n end
+		n = n + 1
+		pos = s + 7
+	end
+end
+
 function response(status, headers, body)
 	local ok = false
 	if status == 200 then
 		if kind == "list" then
-			local _, n = string.gsub(body, '"lid":"', "")
-			ok = n == items and body:sub(1, 9) == '{"data":[' and
+			ok = count_items(body) == items and body:sub(1, 9) == '{"data":[' and
 			    string.find(body, '"nextCursor":"', 1, true) ~= nil
 		else
 			ok = body == expect

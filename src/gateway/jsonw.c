@@ -1,13 +1,8 @@
-#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "gateway/jsonw.h"
-
-/* The string object json-c escapes with, made once per process. */
-static struct json_object *jsonw_esc;
 
 int
 jsonw_init(struct jsonw *w, size_t hint)
@@ -21,64 +16,87 @@ jsonw_init(struct jsonw *w, size_t hint)
 	return 0;
 }
 
-void
-jsonw_raw(struct jsonw *w, const char *s, size_t len)
+/* Makes room for len more bytes.  Returns 0, or -1 (and failed) when it cannot. */
+static int
+jsonw_reserve(struct jsonw *w, size_t len)
 {
 	size_t ncap;
 	char *nb;
 
 	if (w->failed)
-		return;
-	if (len > w->cap - w->len) {
-		ncap = w->cap;
-		while (len > ncap - w->len) {
-			if (ncap > SIZE_MAX / 2)
-				goto fail;
-			ncap *= 2;
-		}
-		if ((nb = realloc(w->buf, ncap)) == NULL)
+		return -1;
+	if (len <= w->cap - w->len)
+		return 0;
+	ncap = w->cap;
+	while (len > ncap - w->len) {
+		if (ncap > SIZE_MAX / 2)
 			goto fail;
-		w->buf = nb;
-		w->cap = ncap;
+		ncap *= 2;
 	}
-	memcpy(w->buf + w->len, s, len);
-	w->len += len;
-	return;
+	if ((nb = realloc(w->buf, ncap)) == NULL)
+		goto fail;
+	w->buf = nb;
+	w->cap = ncap;
+	return 0;
 fail:
 	w->failed = 1;
+	return -1;
 }
 
 void
+jsonw_raw(struct jsonw *w, const char *s, size_t len)
+{
+	if (jsonw_reserve(w, len) == -1)
+		return;
+	memcpy(w->buf + w->len, s, len);
+	w->len += len;
+}
+
+/*
+ * RFC 8259 section 7: '"', '\\' and U+0000..U+001F must be escaped;
+ * everything else, UTF-8 included, may stand as it is.  Written here
+ * rather than through json-c, which has no standalone escaper: setting
+ * and serializing a string object was a fifth of a list request.
+ */
+void
 jsonw_string(struct jsonw *w, const char *s, size_t len)
 {
-	const char *out;
-	size_t olen;
+	static const char hex[] = "0123456789abcdef";
+	char *o;
+	size_t i;
 
-	if (w->failed)
-		return;
-	/*
-	 * json-c 0.16 leaks the old buffer when a long string object is set
-	 * to "" (json_object_set_string_len): "" never goes through it.
-	 */
-	if (len == 0) {
-		JSONW_LIT(w, "\"\"");
+	if (len > (SIZE_MAX - 2) / 6 || jsonw_reserve(w, 6 * len + 2) == -1) {
+		w->failed = 1;
 		return;
 	}
-	if (len > INT_MAX)
-		goto fail;
-	if (jsonw_esc == NULL && (jsonw_esc = json_object_new_string("")) == NULL)
-		goto fail;
-	/* The object keeps its buffers between calls: no allocation per string. */
-	if (json_object_set_string_len(jsonw_esc, s, (int)len) != 1)
-		goto fail;
-	out = json_object_to_json_string_length(jsonw_esc,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &olen);
-	if (out == NULL)
-		goto fail;
-	jsonw_raw(w, out, olen);
-	return;
-fail:
-	w->failed = 1;
+	o = w->buf + w->len;
+	*o++ = '"';
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 0xf];
+		}
+	}
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
 }
 
 char *

@@ -51,6 +51,31 @@ START_TEST(jsonw_strings)
 END_TEST
 
 /* A document far past the first buffer parses back to what went in. */
+/* Every byte that needs escaping, and UTF-8, read back by json-c. */
+START_TEST(jsonw_roundtrip_through_json_c)
+{
+	char in[160], *out;
+	struct json_object *o;
+	struct jsonw w;
+	size_t n = 0, len;
+	int c;
+
+	for (c = 1; c < 0x80; c++)
+		in[n++] = (char)c;
+	memcpy(in + n, "\xc3\xa4\xe2\x80\xa8\xf0\x9f\x98\x80", 9);	/* ä U+2028 😀 */
+	n += 9;
+	ck_assert_int_eq(jsonw_init(&w, 1), 0);
+	jsonw_string(&w, in, n);
+	ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+	ck_assert_ptr_nonnull(o = json_tokener_parse(out));
+	ck_assert(json_object_is_type(o, json_type_string));
+	ck_assert_int_eq(json_object_get_string_len(o), (int)n);
+	ck_assert_mem_eq(json_object_get_string(o), in, n);
+	json_object_put(o);
+	free(out);
+}
+END_TEST
+
 START_TEST(jsonw_grows)
 {
 	struct jsonw w;
@@ -87,6 +112,7 @@ jsonw_suite(void)
 	TCase *tc = tcase_create("jsonw");
 
 	tcase_add_test(tc, jsonw_strings);
+	tcase_add_test(tc, jsonw_roundtrip_through_json_c);
 	tcase_add_test(tc, jsonw_grows);
 	suite_add_tcase(s, tc);
 	return s;
