@@ -13,3 +13,4 @@ check-e2e: cgi-bin/wagw.fcgi$(EXEEXT) src/admin/wagw-admin$(EXEEXT) \
 	/usr/bin/python3 $(srcdir)/tests/e2e/run --srcdir $(srcdir) \
 		--builddir $(abs_top_builddir)
 .PHONY: check-e2e
+EXTRA_DIST += tests/load/run tests/load/load.lua tests/load/README.md tests/load/valgrind-wrap tests/load/valgrind-check
