@@ -182,7 +182,7 @@ fx_replace(const char *file, const char *text)
 void
 fx_capture_begin(void)
 {
-	int fd;
+	int fd = -1;
 
 	fflush(stderr);
 	if ((fx_saved_stderr = dup(2)) == -1 ||

@@ -276,6 +276,8 @@ raw_frame(int fd, int type, const char *json)
 	raw_bytes(fd, json, strlen(json));
 }
 
+static void raw_send(int, const char *, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 raw_send(int fd, const char *fmt, ...)
 {
