@@ -225,6 +225,26 @@ store_rollback(struct store *st)
 }
 
 int
+store_read_begin(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_READ_BEGIN);
+
+	return s == NULL ? STORE_ERROR : store_exec_stmt(st, s);
+}
+
+int
+store_read_end(struct store *st)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	if ((s = store_stmt(st, SS_READ_END)) == NULL)
+		return STORE_ERROR;
+	return store_exec_stmt(st, s);
+}
+
+int
 store_ping(struct store *st)
 {
 	sqlite3_stmt *s = store_stmt(st, SS_PING);

@@ -57,6 +57,15 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
+/*
+ * One read snapshot across several queries: one lock round trip instead
+ * of one per statement.  Never hold it across a wait (a live lookup): an
+ * open snapshot stops WAL checkpoints.  store_read_end after an error
+ * that already ended the transaction is harmless.
+ */
+int store_read_begin(struct store *st);
+int store_read_end(struct store *st);
+
 /* A cheap read that proves the database answers (for /readyz). */
 int store_ping(struct store *st);
 

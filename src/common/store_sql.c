@@ -38,6 +38,8 @@
 const char *const store_sql[SS_COUNT] = {
 	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[SS_PING] = "SELECT count(*) FROM organizations",
+	[SS_READ_BEGIN] = "BEGIN",
+	[SS_READ_END] = "COMMIT",
 
 	[SS_ORG_ADD] = "INSERT INTO organizations (id, name, created_ms)"
 	    " VALUES (?1, ?2, ?3)",

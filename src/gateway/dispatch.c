@@ -32,20 +32,28 @@ dispatch_api(struct gateway *gw, const struct request *req,
 			r->retry_after = DISPATCH_BACKEND_RETRY_S;
 		return;
 	}
+	/*
+	 * One snapshot for the credential, the session and the page; it
+	 * ends before a live route waits for the daemon.  A BEGIN that
+	 * fails leaves each statement to run (and fail) on its own.
+	 */
+	store_read_begin(gw->st);
 	if (authorize(gw->auth, gw->st, req, m->def->cap, m->session,
 	    m->session_len, clock_wall_ms(), p, &s, r) != 0)
-		return;
+		goto out;
 	if (query_parse(&q, req->query, req->query_len, m->def->params,
 	    &qerr) != 0) {
 		response_invalid_add(r, qerr.field, strlen(qerr.field),
 		    qerr.message);
 		response_invalid_finish(r);
-		return;
+		goto out;
 	}
-	switch (m->def->id) {
-	case ROUTE_CONTACTS:
+	if (m->def->id == ROUTE_CONTACTS) {
 		handle_list(gw->st, gw->ck, &s, &q, r);
-		break;
+		goto out;
+	}
+	store_read_end(gw->st);
+	switch (m->def->id) {
 	case ROUTE_CHECK:
 		handle_check(gw->sd, live_ms, &s, &q, r);
 		break;
@@ -56,6 +64,9 @@ dispatch_api(struct gateway *gw, const struct request *req,
 		response_internal(r);
 		break;
 	}
+	return;
+out:
+	store_read_end(gw->st);
 }
 
 void

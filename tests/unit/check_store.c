@@ -548,6 +548,39 @@ START_TEST(contacts_query_plans)
 }
 END_TEST
 
+/* A reader's snapshot spans its queries; a writer commits beside it. */
+START_TEST(read_snapshot)
+{
+	struct store_contact_query cq = { 0, STORE_SOURCE_ANY, NULL, NULL, 0, 200 };
+	struct store_session s;
+	struct store *r;
+	struct page p;
+	char err[256];
+	int more;
+
+	contacts_fixture();
+	cq.session_rowid = sess;
+	ck_assert_int_eq(store_open(&r, dbpath, STORE_READER, 200, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_read_end(r), STORE_OK);		/* none open: harmless */
+	ck_assert_int_eq(store_read_begin(r), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(r, "S", &s), STORE_OK);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(r, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 7);
+	/* WAL: the writer is not blocked, and the snapshot does not see it. */
+	seen("4001", NULL, "late", NULL);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(r, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 7);
+	ck_assert_int_eq(store_read_end(r), STORE_OK);
+	ck_assert_int_eq(store_read_end(r), STORE_OK);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(r, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_int_eq(p.n, 8);
+	store_close(r);
+}
+END_TEST
+
 START_TEST(check_cache)
 {
 	struct store_check c = { 1, "14155550123@s.whatsapp.net", 10000 }, got;
@@ -619,6 +652,7 @@ store_suite(void)
 	tcase_add_test(tc, contacts_full_last_page_has_no_more);
 	tcase_add_test(tc, contacts_of_other_session_invisible);
 	tcase_add_test(tc, contacts_query_plans);
+	tcase_add_test(tc, read_snapshot);
 	tcase_add_test(tc, check_cache);
 	tcase_add_test(tc, reader_busy_is_reported_within_bound);
 	suite_add_tcase(s, tc);
