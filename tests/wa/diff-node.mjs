@@ -102,11 +102,12 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // Baileys turns string bytes into JS strings (invalid UTF-8 becomes
 // U+FFFD); the C decoder keeps the bytes.  Compare mutants through the
 // same lossy step.
-// Baileys 6.7.24 also reads every non-zero AD-JID domain as "lid", where
-// the protocol has 128 = hosted and 129 = hosted.lid (as whatsmeow and we
-// decode them).
+// Baileys 6.7.24 also reads an AD-JID's domain byte as s.whatsapp.net for
+// 0 and 128 and as lid for anything else, where the protocol has 128 =
+// hosted and 129 = hosted.lid (as whatsmeow and we decode them).
 const asBaileys = (h) => Buffer.from(h, 'hex').toString('utf8')
-	.replace(/^([^@]*)@hosted(\.lid)?$/, '$1@lid');
+	.replace(/^([^@]*)@hosted$/, '$1@s.whatsapp.net')
+	.replace(/^([^@]*)@hosted\.lid$/, '$1@lid');
 const lossy = (h) => strHex(asBaileys(h));
 function utf8View(n) {
 	let c = n.c;
