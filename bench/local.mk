@@ -6,3 +6,8 @@ bench_trivial_SOURCES = bench/trivial.c
 bench_trivial_LDADD = $(FCGI_LIBS)
 
 EXTRA_DIST += bench/run bench/check.lua bench/README.md
+
+# The responder's own cost of a list request, for callgrind (see its header).
+noinst_PROGRAMS += bench/profile_list
+bench_profile_list_SOURCES = bench/profile_list.c
+bench_profile_list_LDADD = $(GATEWAY_LIBS)
