@@ -46,6 +46,29 @@ START_TEST(test_frame_reassembly)
 }
 END_TEST
 
+/*
+ * Regression (found by the wa_frame fuzzer): asking a reader that was
+ * never fed for a frame did arithmetic on its NULL buffer (UBSan:
+ * null pointer plus zero).  Both readers must just say "not yet".
+ */
+START_TEST(test_readers_never_fed)
+{
+	const unsigned char *p;
+	struct wa_frame_rd rd;
+	struct wa_ws_rd ws;
+	enum wa_ws_op op;
+	size_t len;
+
+	wa_frame_rd_init(&rd, 16);
+	ck_assert(wa_frame_rd_next(&rd, &p, &len) == 0);
+	ck_assert(wa_frame_rd_pending(&rd) == 0);
+	wa_frame_rd_free(&rd);
+	wa_ws_rd_init(&ws, 16);
+	ck_assert(wa_ws_rd_next(&ws, &op, &p, &len) == 0);
+	wa_ws_rd_free(&ws);
+}
+END_TEST
+
 /* RFC 6455 section 1.3's example key and accept value. */
 START_TEST(test_ws_accept)
 {
@@ -160,6 +183,7 @@ main(void)
 
 	tcase_add_test(tc, test_frame_encode);
 	tcase_add_test(tc, test_frame_reassembly);
+	tcase_add_test(tc, test_readers_never_fed);
 	tcase_add_test(tc, test_ws_accept);
 	tcase_add_test(tc, test_ws_frames);
 	tcase_add_test(tc, test_noise_states);
