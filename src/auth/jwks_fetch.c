@@ -14,6 +14,7 @@
 
 #include "auth/jwks.h"
 #include "auth/jwks_fetch.h"
+#include "common/file.h"
 
 struct jwks_fetch_body {
 	char		*buf;
@@ -90,26 +91,14 @@ static int
 jwks_fetch_same(const char *path, const char *buf, size_t len)
 {
 	char *cur;
-	ssize_t n;
-	size_t got = 0;
-	int fd, same = 0;
+	long n;
+	int same;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* A longer file is refused by the bound, so n == len decides. */
+	if ((n = file_read(path, len, &cur)) == -1)
 		return 0;
-	if ((cur = malloc(len + 1)) == NULL)
-		goto out;
-	while (got <= len) {
-		n = read(fd, cur + got, len + 1 - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	same = got == len && memcmp(cur, buf, len) == 0;
-out:
+	same = (size_t)n == len && memcmp(cur, buf, len) == 0;
 	free(cur);
-	close(fd);
 	return same;
 }
 

@@ -1,12 +1,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auth/jwks_file.h"
+#include "common/file.h"
 #include "common/log.h"
 
 struct jwks_stamp {
@@ -57,48 +56,6 @@ jwks_stamp_eq(const struct jwks_stamp *a, const struct jwks_stamp *b)
 	    a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
-/*
- * Reads the whole file (at most JWKS_FILE_MAX bytes) into a fresh
- * buffer.  Returns its length, or -1 with errno (EFBIG when too large).
- */
-static long
-jwks_file_read(const char *path, char **out)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd, saved;
-
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((buf = malloc(JWKS_FILE_MAX + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		n = read(fd, buf + len, JWKS_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > JWKS_FILE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	close(fd);
-	*out = buf;
-	return (long)len;
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
 /* Re-reads the file; keeps the current keys unless the new set is usable. */
 static int
 jwks_file_reload(struct jwks_file *jf)
@@ -107,7 +64,7 @@ jwks_file_reload(struct jwks_file *jf)
 	char err[256], *buf;
 	long len;
 
-	if ((len = jwks_file_read(jf->path, &buf)) == -1) {
+	if ((len = file_read(jf->path, JWKS_FILE_MAX, &buf)) == -1) {
 		log_warn("jwks %s: cannot read, %s", jf->path,
 		    jf->keys ? "keeping the current keys" : "no JWT keys loaded");
 		return 0;

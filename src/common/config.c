@@ -1,17 +1,14 @@
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <ini.h>
 
 #include "common/config.h"
+#include "common/file.h"
 
 /* Bigger than any sane config; bounds what a bad path can make us read. */
 #define CONFIG_FILE_MAX	(256 * 1024)
@@ -411,42 +408,17 @@ config_parse_buffer(struct config *cfg, const char *name, const char *buf,
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-	size_t got = 0;
-	int fd, rc = -1;
+	char why[128], *buf;
+	long len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	if ((len = file_read(path, CONFIG_FILE_MAX, &buf)) == -1) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    file_strerror(errno, CONFIG_FILE_MAX, why, sizeof(why)));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto fail;
-	}
-	if (st.st_size > CONFIG_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_FILE_MAX);
-		goto fail;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read error", path);
-			goto fail;
-		}
-		got += (size_t)n;
-	}
-	rc = config_parse_buffer(cfg, path, buf, got, err, errlen);
-fail:
+	rc = config_parse_buffer(cfg, path, buf, (size_t)len, err, errlen);
 	free(buf);
-	close(fd);
 	return rc;
 }
 

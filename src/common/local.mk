@@ -8,6 +8,7 @@ src_common_libwagw_common_a_SOURCES = \
 	src/common/cap.c src/common/cap.h \
 	src/common/clock.c src/common/clock.h \
 	src/common/config.c src/common/config.h \
+	src/common/file.c src/common/file.h \
 	src/common/ids.c src/common/ids.h \
 	src/common/jid.c src/common/jid.h \
 	src/common/log.c src/common/log.h \
@@ -30,7 +31,7 @@ UNIT_LIBS = $(COMMON_LIBS) $(CHECK_LIBS)
 
 # One Check program per module.
 COMMON_UNIT_TESTS = tests/unit/check_apikey tests/unit/check_b64url \
-	tests/unit/check_cap tests/unit/check_config tests/unit/check_ids \
+	tests/unit/check_cap tests/unit/check_config tests/unit/check_file tests/unit/check_ids \
 	tests/unit/check_jid tests/unit/check_log tests/unit/check_phone \
 	tests/unit/check_store tests/unit/check_text
 check_PROGRAMS += $(COMMON_UNIT_TESTS)
@@ -45,6 +46,9 @@ tests_unit_check_b64url_LDADD = $(UNIT_LIBS)
 tests_unit_check_cap_SOURCES = tests/unit/check_cap.c
 tests_unit_check_cap_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_cap_LDADD = $(UNIT_LIBS)
+tests_unit_check_file_SOURCES = tests/unit/check_file.c
+tests_unit_check_file_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_file_LDADD = $(UNIT_LIBS)
 tests_unit_check_config_SOURCES = tests/unit/check_config.c
 tests_unit_check_config_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_config_LDADD = $(UNIT_LIBS)

@@ -1,15 +1,12 @@
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "common/file.h"
 #include "common/ids.h"
 #include "common/jid.h"
 #include "common/log.h"
@@ -466,41 +463,17 @@ out:
 int
 simnet_load(struct simnet **out, const char *path, char *err, size_t errlen)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = -1;
+	char why[128], *buf;
+	long len;
+	int rc;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
+	if ((len = file_read(path, SIMNET_FILE_MAX, &buf)) == -1) {
+		snprintf(err, errlen, "%s: %s", path,
+		    file_strerror(errno, SIMNET_FILE_MAX, why, sizeof(why)));
+		return -1;
 	}
-	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > SIMNET_FILE_MAX) {
-		snprintf(err, errlen, "%s: not a regular file of at most %u bytes",
-		    path, SIMNET_FILE_MAX);
-		goto out;
-	}
-	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (off < (size_t)sb.st_size) {
-		n = read(fd, buf + off, (size_t)sb.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", path,
-			    n == 0 ? "file shrank while reading" : strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	rc = simnet_parse(out, path, buf, off, err, errlen);
-out:
-	if (fd != -1)
-		close(fd);
+	rc = simnet_parse(out, path, buf, (size_t)len, err, errlen);
 	free(buf);
 	return rc;
 }
