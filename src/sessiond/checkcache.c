@@ -65,16 +65,6 @@ checkcache_write_one(const char *key, size_t len, void *val, void *arg)
 	return 0;
 }
 
-static int
-checkcache_free_one(const char *key, size_t len, void *val, void *arg)
-{
-	(void)key;
-	(void)len;
-	(void)arg;
-	free(val);
-	return 0;
-}
-
 void
 checkcache_flush(struct daemon *d)
 {
@@ -97,8 +87,7 @@ checkcache_flush(struct daemon *d)
 	}
 	if ((n = hmap_new()) == NULL)
 		return;		/* written again next time: harmless */
-	hmap_each(d->ccache, checkcache_free_one, NULL);
-	hmap_free(d->ccache);
+	hmap_free_with(d->ccache, free);
 	d->ccache = n;
 }
 
@@ -146,7 +135,6 @@ checkcache_free(struct daemon *d)
 {
 	if (d->ccache == NULL)
 		return;
-	hmap_each(d->ccache, checkcache_free_one, NULL);
-	hmap_free(d->ccache);
+	hmap_free_with(d->ccache, free);
 	d->ccache = NULL;
 }

@@ -330,16 +330,6 @@ daemon_run(struct daemon *d)
 	return rc;
 }
 
-static int
-daemon_keyuse_free(const char *key, size_t len, void *val, void *arg)
-{
-	(void)key;
-	(void)len;
-	(void)arg;
-	free(val);
-	return 0;
-}
-
 void
 daemon_free(struct daemon *d)
 {
@@ -356,10 +346,7 @@ daemon_free(struct daemon *d)
 	link_close(d->link);
 	seen_free_all(d);
 	checkcache_free(d);
-	if (d->keyuse != NULL) {
-		hmap_each(d->keyuse, daemon_keyuse_free, NULL);
-		hmap_free(d->keyuse);
-	}
+	hmap_free_with(d->keyuse, free);
 	hmap_free(d->lookups);
 	if (d->lfd != -1) {
 		close(d->lfd);

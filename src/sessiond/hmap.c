@@ -47,6 +47,20 @@ hmap_new(void)
 }
 
 void
+hmap_free_with(struct hmap *h, void (*val_free)(void *))
+{
+	struct hmap_entry *e;
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->nb; i++)
+		for (e = h->b[i]; e != NULL; e = e->next)
+			val_free(e->val);
+	hmap_free(h);
+}
+
+void
 hmap_free(struct hmap *h)
 {
 	struct hmap_entry *e, *next;

@@ -12,6 +12,8 @@ struct hmap;
 struct hmap *hmap_new(void);
 /* Frees the map and its keys, not the values.  NULL is a no-op. */
 void hmap_free(struct hmap *h);
+/* Frees the map, calling val_free on each value first.  NULL is a no-op. */
+void hmap_free_with(struct hmap *h, void (*val_free)(void *));
 
 /* The value under key (len bytes), or NULL. */
 void *hmap_get(const struct hmap *h, const char *key, size_t len);

@@ -31,16 +31,6 @@ keyuse_write_one(const char *key, size_t len, void *val, void *arg)
 	return 0;
 }
 
-static int
-keyuse_free_one(const char *key, size_t len, void *val, void *arg)
-{
-	(void)key;
-	(void)len;
-	(void)arg;
-	free(val);
-	return 0;
-}
-
 void
 keyuse_flush(struct daemon *d)
 {
@@ -61,8 +51,7 @@ keyuse_flush(struct daemon *d)
 		store_rollback(d->st);
 		return;
 	}
-	hmap_each(d->keyuse, keyuse_free_one, NULL);
-	hmap_free(d->keyuse);
+	hmap_free_with(d->keyuse, free);
 	if ((d->keyuse = hmap_new()) == NULL)
 		log_warnx("recording API key use: out of memory");
 }

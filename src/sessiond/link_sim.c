@@ -301,15 +301,11 @@ sim_sess_down(struct sim_sess *ss)
 		sim_query_free(ss->queries);
 }
 
-static int
-sim_sess_free(const char *key, size_t len, void *val, void *arg)
+static void
+sim_sess_free(void *val)
 {
-	(void)key;
-	(void)len;
-	(void)arg;
 	sim_sess_down(val);
 	free(val);
-	return 0;
 }
 
 static void
@@ -317,8 +313,7 @@ sim_close(void *impl)
 {
 	struct link_sim *sim = impl;
 
-	hmap_each(sim->open, sim_sess_free, NULL);
-	hmap_free(sim->open);
+	hmap_free_with(sim->open, sim_sess_free);
 	simnet_free(sim->net);
 	free(sim);
 }
@@ -436,7 +431,7 @@ sim_session_close(void *impl, const char *session)
 	struct sim_sess *ss = hmap_del(sim->open, session, strlen(session));
 
 	if (ss != NULL)
-		sim_sess_free(NULL, 0, ss, NULL);
+		sim_sess_free(ss);
 }
 
 static void
