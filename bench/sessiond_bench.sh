@@ -32,6 +32,7 @@ conf() {	# conf NETWORK EXTRA...
 	{
 		printf '[store]\ndatabase = %s/wagw.db\n' "$T"
 		printf '[sessiond]\nsocket = %s/s.sock\nsim_network = %s\n' "$T" "$net"
+		printf 'credentials_key_file = %s/credentials.key\n' "$T"
 		printf 'lookups_per_minute = 1000000\nlookup_burst = 1000000\n'
 		printf 'lookups_per_day = 100000000\n'
 		for l in "$@"; do printf '%s\n' "$l"; done

@@ -7,9 +7,11 @@
 #include <json-c/json.h>
 
 #include "admin/admin.h"
+#include "common/credkey.h"
 #include "common/ids.h"
 #include "common/store.h"
 #include "common/text.h"
+#include "ipc/sessiond_client.h"
 
 /* Long enough for a writer that is busy with a burst of contacts. */
 #define ADMIN_BUSY_MS 10000
@@ -84,11 +86,48 @@ admin_store(struct admin *a, struct store **out)
 	return ADMIN_OK;
 }
 
+int
+admin_daemon(struct admin *a, struct sessiond_client **out)
+{
+	int rc;
+
+	if (a->sd == NULL) {
+		if ((rc = admin_config(a)) != ADMIN_OK)
+			return rc;
+		if ((a->sd = sessiond_client_new(a->cfg.socket)) == NULL)
+			return admin_fail("out of memory");
+	}
+	*out = a->sd;
+	return ADMIN_OK;
+}
+
+int
+admin_daemon_rc(struct admin *a, const char *id, int rc)
+{
+	const char *msg = a->sd != NULL ? sessiond_message(a->sd) : "";
+
+	switch (rc) {
+	case SESSIOND_OK:
+		return ADMIN_OK;
+	case SESSIOND_UNAVAILABLE:
+		return admin_fail("wagw-sessiond does not answer on %s", a->cfg.socket);
+	case SESSIOND_NOT_FOUND:
+		return admin_fail("wagw-sessiond holds no session %s (added since it "
+		    "started? send it SIGHUP)", id);
+	default:
+		if (*msg != '\0')
+			return admin_fail("%s: %s", id, msg);
+		return admin_fail("%s: %s", id, sessiond_rc_str(rc));
+	}
+}
+
 void
 admin_close(struct admin *a)
 {
 	store_close(a->st);
 	a->st = NULL;
+	sessiond_client_free(a->sd);
+	a->sd = NULL;
 }
 
 void
@@ -171,5 +210,14 @@ admin_init(struct admin *a, int argc, char **argv)
 	if (store_schema_version(a->st, &version) != STORE_OK)
 		return admin_fail("%s: cannot read the schema version", a->cfg.database);
 	printf("%s: schema version %d\n", a->cfg.database, version);
+	switch (credkey_create(a->cfg.credentials_key_file, err, sizeof(err))) {
+	case 0:
+		printf("%s: credentials key created\n", a->cfg.credentials_key_file);
+		break;
+	case 1:
+		break;		/* kept: a new key would make every session unreadable */
+	default:
+		return admin_fail("%s", err);
+	}
 	return ADMIN_OK;
 }

@@ -17,18 +17,27 @@
 
 struct store;
 struct json_object;
+struct sessiond_client;
 
 struct admin {
 	const char	*config_file;	/* --config, or NULL */
 	struct config	 cfg;
 	int		 cfg_loaded;
 	struct store	*st;		/* opened on demand */
+	struct sessiond_client *sd;	/* made on demand */
 };
 
 /* Loads the configuration once; ADMIN_OK or ADMIN_FAIL (reported). */
 int admin_config(struct admin *a);
 /* Opens the database as its writer (migrating unless init is running it). */
 int admin_store(struct admin *a, struct store **out);
+/* The daemon client (it connects on first use); ADMIN_OK or ADMIN_FAIL. */
+int admin_daemon(struct admin *a, struct sessiond_client **out);
+/*
+ * Turns a daemon answer about session id into an exit status, with the
+ * reason (the daemon's own words where it gave some) on stderr.
+ */
+int admin_daemon_rc(struct admin *a, const char *id, int rc);
 void admin_close(struct admin *a);
 
 /* Reports a failure on stderr and returns ADMIN_FAIL. */
@@ -56,5 +65,6 @@ int admin_init(struct admin *a, int argc, char **argv);
 int admin_org(struct admin *a, int argc, char **argv);
 int admin_session(struct admin *a, int argc, char **argv);
 int admin_key(struct admin *a, int argc, char **argv);
+int admin_sim(struct admin *a, int argc, char **argv);
 
 #endif

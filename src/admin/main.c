@@ -10,16 +10,23 @@ static const char admin_usage_text[] =
 "  init                                   create or migrate the database\n"
 "  org add ORG [--name NAME]\n"
 "  org list [--json]\n"
-"  session add SESSION --org ORG [--label TEXT]\n"
+"  session add SESSION --org ORG [--label TEXT] [--link sim|whatsapp]\n"
 "  session list [--org ORG] [--json]\n"
 "  session rm SESSION\n"
 "  session status [SESSION]               asks the running wagw-sessiond\n"
 "  session connect SESSION\n"
 "  session disconnect SESSION\n"
+"  session pair SESSION [--phone PHONE] [--png FILE]\n"
+"                                         shows the QR (or the phone code) and\n"
+"                                         waits until paired\n"
+"  session logout SESSION                 unpair; deletes its credentials\n"
 "  key create --org ORG --permissions PERM[,PERM...] [--name TEXT] [--expires-in DAYS]\n"
 "                                         prints only the new secret, once\n"
 "  key list [--org ORG] [--json]\n"
 "  key revoke KEY_ID\n"
+"  sim scan QR_TEXT --account PHONE       (link = sim) a phone scans the QR\n"
+"  sim link-code CODE                     (link = sim) a phone enters the code\n"
+"  sim unlink SESSION                     (link = sim) the phone removes the device\n"
 "PERM: read, send, manage, events.  The config file is --config, else\n"
 "$WAGW_CONFIG, else " WAGW_SYSCONFDIR "/wagw/wagw.conf.\n";
 
@@ -66,6 +73,8 @@ main(int argc, char **argv)
 		rc = admin_session(&a, argc, argv);
 	else if (strcmp(noun, "key") == 0)
 		rc = admin_key(&a, argc, argv);
+	else if (strcmp(noun, "sim") == 0)
+		rc = admin_sim(&a, argc, argv);
 	else {
 		fprintf(stderr, "wagw-admin: unknown command %s\n", noun);
 		fputs(admin_usage_text, stderr);

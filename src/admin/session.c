@@ -1,24 +1,33 @@
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "admin/admin.h"
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/phone.h"
+#include "common/qr.h"
+#include "common/status.h"
 #include "common/store.h"
+#include "ipc/ipc_session.h"
 #include "ipc/sessiond_client.h"
 
-#define SESSION_ADD_USAGE	"session add SESSION --org ORG [--label TEXT]"
+#define SESSION_ADD_USAGE	"session add SESSION --org ORG [--label TEXT] [--link sim|whatsapp]"
 #define SESSION_LIST_USAGE	"session list [--org ORG] [--json]"
 #define SESSION_RM_USAGE	"session rm SESSION"
 #define SESSION_STATUS_USAGE	"session status [SESSION]"
 #define SESSION_CONNECT_USAGE	"session connect SESSION"
 #define SESSION_DISCONNECT_USAGE "session disconnect SESSION"
+#define SESSION_PAIR_USAGE	"session pair SESSION [--phone PHONE] [--png FILE]"
+#define SESSION_LOGOUT_USAGE	"session logout SESSION"
 #define SESSION_LABEL_MAX	256
 /* A connect may wait for the link; the daemon bounds it too. */
 #define SESSION_DAEMON_MS	15000
+#define SESSION_WAIT_MS		30000	/* one long poll while pairing */
 
 static int
 session_add(struct admin *a, int argc, char **argv)
@@ -26,72 +35,65 @@ session_add(struct admin *a, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "org", required_argument, NULL, 'o' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "link", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *org = NULL, *label = "", *id;
+	struct store_session_new n = { NULL, NULL, "", NULL, NULL, -1 };
 	struct store *st;
 	int c, rc;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'o')
-			org = optarg;
+			n.org = optarg;
 		else if (c == 'l')
-			label = optarg;
+			n.label = optarg;
+		else if (c == 'k')
+			n.link = optarg;
 		else
 			return admin_usage(SESSION_ADD_USAGE, "unknown option");
 	}
-	if (optind != argc - 1 || org == NULL)
+	if (optind != argc - 1 || n.org == NULL)
 		return admin_usage(SESSION_ADD_USAGE, "session add takes a session id and --org");
-	id = argv[optind];
-	if (!ids_valid(id, strlen(id)))
+	n.id = argv[optind];
+	if (!ids_valid(n.id, strlen(n.id)))
 		return admin_usage(SESSION_ADD_USAGE, "session ids are 1-64 of A-Z a-z 0-9 _ -");
-	if (!ids_valid(org, strlen(org)))
+	if (!ids_valid(n.org, strlen(n.org)))
 		return admin_usage(SESSION_ADD_USAGE, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
-	if (!admin_text_ok(label, SESSION_LABEL_MAX))
+	if (!admin_text_ok(n.label, SESSION_LABEL_MAX))
 		return admin_usage(SESSION_ADD_USAGE,
 		    "--label is UTF-8 text without control characters, at most %d bytes",
 		    SESSION_LABEL_MAX);
+	if (n.link != NULL && !config_link_known(n.link))
+		return admin_usage(SESSION_ADD_USAGE, "--link is sim or whatsapp");
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
-	rc = store_session_add(st, id, org, label, clock_wall_ms());
+	if (n.link == NULL)
+		n.link = a->cfg.link;
+	rc = store_session_create(st, &n, clock_wall_ms(), NULL);
 	if (rc == STORE_NOREF)
-		return admin_fail("unknown organization %s", org);
+		return admin_fail("unknown organization %s", n.org);
 	if (rc == STORE_EXISTS)
-		return admin_fail("session %s already exists", id);
+		return admin_fail("session %s already exists", n.id);
 	if (rc != STORE_OK)
 		return admin_fail("%s", store_rc_str(rc));
-	fprintf(stderr, "wagw-admin: session %s added; a running wagw-sessiond "
-	    "picks it up on SIGHUP (systemctl reload wagw-sessiond)\n", id);
+	fprintf(stderr, "wagw-admin: session %s added (%s link); a running "
+	    "wagw-sessiond picks it up on SIGHUP (systemctl reload wagw-sessiond)\n",
+	    n.id, n.link);
 	return ADMIN_OK;
-}
-
-static void
-session_opt(struct json_object *obj, const char *name, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		json_object_object_add(obj, name, json_object_new_string(v));
 }
 
 static int
 session_print(const struct store_session *s, void *arg)
 {
-	struct json_object *list = arg, *obj;
+	struct json_object *list = arg;
 
 	if (list == NULL) {
-		printf("%s\t%s\t%s\n", s->id, s->org, s->label ? s->label : "");
+		printf("%s\t%s\t%s\t%s\t%s\n", s->id, s->org, s->link, s->status,
+		    s->label);
 		return 0;
 	}
-	obj = json_object_new_object();
-	json_object_object_add(obj, "id", json_object_new_string(s->id));
-	json_object_object_add(obj, "org", json_object_new_string(s->org));
-	json_object_object_add(obj, "label", json_object_new_string(s->label ? s->label : ""));
-	session_opt(obj, "ownPhone", s->own_phone);
-	session_opt(obj, "ownJid", s->own_jid);
-	session_opt(obj, "ownLid", s->own_lid);
-	json_object_object_add(obj, "createdAt", json_object_new_int64(s->created_ms));
-	json_object_object_add(obj, "updatedAt", json_object_new_int64(s->updated_ms));
-	json_object_array_add(list, obj);
+	json_object_array_add(list, ipc_session_to_json(s));
 	return 0;
 }
 
@@ -132,27 +134,9 @@ session_rm(struct admin *a, int argc, char **argv)
 	return ADMIN_OK;
 }
 
-/* Turns a daemon answer into an exit status, with the reason on stderr. */
-static int
-session_daemon_rc(struct admin *a, const char *id, int rc)
-{
-	switch (rc) {
-	case SESSIOND_OK:
-		return ADMIN_OK;
-	case SESSIOND_UNAVAILABLE:
-		return admin_fail("wagw-sessiond does not answer on %s", a->cfg.socket);
-	case SESSIOND_NOT_FOUND:
-		return admin_fail("wagw-sessiond holds no session %s (added since it "
-		    "started? send it SIGHUP)", id);
-	default:
-		return admin_fail("session %s: %s", id, sessiond_rc_str(rc));
-	}
-}
-
 struct session_status_ctx {
-	struct admin		*a;
-	struct sessiond_client	*sd;
-	int			 rc;
+	struct admin	*a;
+	int		 rc;
 };
 
 static int
@@ -162,60 +146,195 @@ session_status_one(const struct store_session *s, void *arg)
 	struct sessiond_status status;
 	int rc;
 
-	rc = sessiond_session_status(ctx->sd, s->id, SESSION_DAEMON_MS, &status);
+	rc = sessiond_session_status(ctx->a->sd, s->id, SESSION_DAEMON_MS, &status);
 	if (rc != SESSIOND_OK) {
-		ctx->rc = session_daemon_rc(ctx->a, s->id, rc);
+		ctx->rc = admin_daemon_rc(ctx->a, s->id, rc);
 		/* Without a daemon, every other session would fail the same way. */
 		return rc == SESSIOND_UNAVAILABLE;
 	}
-	if (status.connected)
-		printf("%s\tconnected\n", s->id);
+	if (status.reason[0] != '\0')
+		printf("%s\t%s\t%s\n", s->id, status.state, status.reason);
 	else
-		printf("%s\tdisconnected\t%s\n", s->id, status.reason);
+		printf("%s\t%s\n", s->id, status.state);
 	return 0;
 }
 
+/* The session id argument of a daemon command, checked against the store. */
 static int
-session_daemon(struct admin *a, int argc, char **argv)
+session_arg(struct admin *a, int argc, char **argv, const char *usage,
+    struct store_session *s)
 {
-	struct session_status_ctx ctx = { a, NULL, ADMIN_OK };
-	const char *verb = argv[0], *usage;
-	struct store_session s;
-	int status = strcmp(verb, "status") == 0, rc;
+	int rc;
 
-	usage = status ? SESSION_STATUS_USAGE : strcmp(verb, "connect") == 0 ?
-	    SESSION_CONNECT_USAGE : SESSION_DISCONNECT_USAGE;
-	if (argc > 2 || (!status && argc != 2))
-		return admin_usage(usage, "session %s takes %s session id", verb,
-		    status ? "at most one" : "one");
-	if (argc == 2 && !ids_valid(argv[1], strlen(argv[1])))
+	if (argc < 2)
+		return admin_usage(usage, "session %s takes a session id", argv[0]);
+	if (!ids_valid(argv[1], strlen(argv[1])))
 		return admin_usage(usage, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((rc = admin_store(a, &a->st)) != ADMIN_OK)
 		return rc;
-	if (argc == 2) {
-		rc = store_session_lookup(a->st, argv[1], &s);
-		if (rc == STORE_NOTFOUND)
-			return admin_fail("no session %s", argv[1]);
-		if (rc != STORE_OK)
-			return admin_fail("%s", store_rc_str(rc));
-	}
-	if ((ctx.sd = sessiond_client_new(a->cfg.socket)) == NULL)
-		return admin_fail("out of memory");
-	rc = STORE_OK;
-	if (status && argc == 1)
-		rc = store_session_list(a->st, NULL, session_status_one, &ctx);
-	else if (status)
-		session_status_one(&s, &ctx);
-	else if (strcmp(verb, "connect") == 0)
-		ctx.rc = session_daemon_rc(a, argv[1],
-		    sessiond_session_connect(ctx.sd, argv[1], SESSION_DAEMON_MS));
-	else
-		ctx.rc = session_daemon_rc(a, argv[1],
-		    sessiond_session_disconnect(ctx.sd, argv[1], SESSION_DAEMON_MS));
-	sessiond_client_free(ctx.sd);
+	rc = store_session_lookup(a->st, argv[1], s);
+	if (rc == STORE_NOTFOUND)
+		return admin_fail("no session %s", argv[1]);
 	if (rc != STORE_OK)
 		return admin_fail("%s", store_rc_str(rc));
+	return ADMIN_OK;
+}
+
+static int
+session_status(struct admin *a, int argc, char **argv)
+{
+	struct session_status_ctx ctx = { a, ADMIN_OK };
+	struct sessiond_client *sd;
+	struct store_session s;
+	int rc;
+
+	if (argc > 2)
+		return admin_usage(SESSION_STATUS_USAGE,
+		    "session status takes at most one session id");
+	if ((argc == 2 && (rc = session_arg(a, argc, argv, SESSION_STATUS_USAGE,
+	    &s)) != ADMIN_OK) || (rc = admin_store(a, &a->st)) != ADMIN_OK ||
+	    (rc = admin_daemon(a, &sd)) != ADMIN_OK)
+		return rc;
+	if (argc == 2) {
+		session_status_one(&s, &ctx);
+		return ctx.rc;
+	}
+	if ((rc = store_session_list(a->st, NULL, session_status_one, &ctx)) != STORE_OK)
+		return admin_fail("%s", store_rc_str(rc));
 	return ctx.rc;
+}
+
+static int
+session_simple(struct admin *a, int argc, char **argv)
+{
+	const char *verb = argv[0], *usage;
+	struct sessiond_client *sd;
+	struct store_session s;
+	int rc;
+
+	usage = strcmp(verb, "connect") == 0 ? SESSION_CONNECT_USAGE :
+	    strcmp(verb, "disconnect") == 0 ? SESSION_DISCONNECT_USAGE :
+	    SESSION_LOGOUT_USAGE;
+	if (argc != 2)
+		return admin_usage(usage, "session %s takes one session id", verb);
+	if ((rc = session_arg(a, argc, argv, usage, &s)) != ADMIN_OK ||
+	    (rc = admin_daemon(a, &sd)) != ADMIN_OK)
+		return rc;
+	if (strcmp(verb, "connect") == 0)
+		rc = sessiond_session_connect(sd, s.id, SESSION_DAEMON_MS);
+	else if (strcmp(verb, "disconnect") == 0)
+		rc = sessiond_session_disconnect(sd, s.id, SESSION_DAEMON_MS);
+	else
+		rc = sessiond_session_call(sd, "session_logout", s.id,
+		    SESSION_DAEMON_MS, NULL);
+	if ((rc = admin_daemon_rc(a, s.id, rc)) == ADMIN_OK && strcmp(verb, "logout") == 0)
+		fprintf(stderr, "wagw-admin: session %s logged out; its credentials "
+		    "are deleted\n", s.id);
+	return rc;
+}
+
+/* Shows what pairing needs now: the QR (terminal, and --png) or the code. */
+static int
+session_pair_show(const struct sessiond_session *ss, const char *png, int tty)
+{
+	unsigned char *img;
+	char *term;
+	size_t len;
+	FILE *f;
+	long left = (long)((ss->pairing.expires_ms - clock_wall_ms()) / 1000);
+
+	if (left < 0)
+		left = 0;
+	if (ss->pairing.kind == 'c') {
+		printf("%s\n", ss->pairing.code);
+		fflush(stdout);
+		fprintf(stderr, "wagw-admin: on the phone: WhatsApp > Linked devices > "
+		    "Link with phone number, enter %s (valid %ld s)\n",
+		    ss->pairing.code, left);
+		return ADMIN_OK;
+	}
+	if (png != NULL) {
+		if ((img = qr_png(ss->pairing.code, 8, &len)) == NULL)
+			return admin_fail("cannot draw the QR code");
+		if ((f = fopen(png, "wb")) == NULL ||
+		    fwrite(img, 1, len, f) != len || fclose(f) != 0) {
+			free(img);
+			return admin_fail("%s: cannot write the QR code", png);
+		}
+		free(img);
+	}
+	if ((term = qr_terminal(ss->pairing.code, &len)) == NULL)
+		return admin_fail("cannot draw the QR code");
+	/* A terminal shows the current code only; a pipe gets each in turn. */
+	if (tty)
+		fputs("\033[H\033[J", stdout);
+	fwrite(term, 1, len, stdout);
+	fflush(stdout);
+	free(term);
+	fprintf(stderr, "wagw-admin: scan with WhatsApp > Linked devices > Link a "
+	    "device (this code is valid %ld s)%s%s\n", left, png ? "; also in " : "",
+	    png ? png : "");
+	return ADMIN_OK;
+}
+
+static int
+session_pair(struct admin *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "phone", required_argument, NULL, 'p' },
+		{ "png", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char digits[PHONE_DIGITS_MAX + 1], shown[IPC_PAIR_CODE_MAX + 1] = "";
+	const char *phone = NULL, *png = NULL;
+	struct sessiond_client *sd;
+	struct sessiond_session ss;
+	struct store_session s;
+	int c, rc, st, tty = isatty(STDOUT_FILENO);
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'p')
+			phone = optarg;
+		else if (c == 'g')
+			png = optarg;
+		else
+			return admin_usage(SESSION_PAIR_USAGE, "unknown option");
+	}
+	if (optind != argc - 1)
+		return admin_usage(SESSION_PAIR_USAGE, "session pair takes one session id");
+	argv[1] = argv[optind];
+	if (phone != NULL && phone_parse_e164(phone, strlen(phone), digits) == -1)
+		return admin_usage(SESSION_PAIR_USAGE, "--phone is an E.164 number");
+	if ((rc = session_arg(a, 2, argv, SESSION_PAIR_USAGE, &s)) != ADMIN_OK ||
+	    (rc = admin_daemon(a, &sd)) != ADMIN_OK)
+		return rc;
+	rc = phone != NULL ?
+	    sessiond_session_pair_code(sd, s.id, digits, SESSION_DAEMON_MS, &ss) :
+	    sessiond_session_call(sd, "session_qr", s.id, SESSION_DAEMON_MS, &ss);
+	if (rc != SESSIOND_OK)
+		return admin_daemon_rc(a, s.id, rc);
+	for (;;) {
+		st = status_parse(ss.s.status, strlen(ss.s.status));
+		if (st == STATUS_WORKING) {
+			fprintf(stderr, "wagw-admin: session %s is paired%s%s and working\n",
+			    s.id, ss.s.phone[0] ? " with +" : "", ss.s.phone);
+			return ADMIN_OK;
+		}
+		if (st == STATUS_FAILED || st == STATUS_STOPPED || st == STATUS_LOGGED_OUT)
+			return admin_fail("session %s: pairing ended: %s%s%s", s.id,
+			    ss.s.status, ss.s.reason[0] ? ": " : "", ss.s.reason);
+		if (ss.pairing.kind != 0 && strcmp(shown, ss.pairing.code) != 0) {
+			if ((rc = session_pair_show(&ss, png, tty)) != ADMIN_OK)
+				return rc;
+			snprintf(shown, sizeof(shown), "%s", ss.pairing.code);
+		} else if (ss.pairing.kind == 0 && shown[0] == '\0')
+			fprintf(stderr, "wagw-admin: session %s: %s...\n", s.id, ss.s.status);
+		rc = sessiond_session_wait(sd, s.id, ss.seq, SESSION_WAIT_MS,
+		    SESSION_WAIT_MS + SESSION_DAEMON_MS, &ss);
+		if (rc != SESSIOND_OK)
+			return admin_daemon_rc(a, s.id, rc);
+	}
 }
 
 int
@@ -227,11 +346,17 @@ admin_session(struct admin *a, int argc, char **argv)
 		return session_list(a, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "rm") == 0)
 		return session_rm(a, argc, argv);
-	if (argc >= 1 && (strcmp(argv[0], "status") == 0 ||
-	    strcmp(argv[0], "connect") == 0 || strcmp(argv[0], "disconnect") == 0))
-		return session_daemon(a, argc, argv);
+	if (argc >= 1 && strcmp(argv[0], "status") == 0)
+		return session_status(a, argc, argv);
+	if (argc >= 1 && strcmp(argv[0], "pair") == 0)
+		return session_pair(a, argc, argv);
+	if (argc >= 1 && (strcmp(argv[0], "connect") == 0 ||
+	    strcmp(argv[0], "disconnect") == 0 || strcmp(argv[0], "logout") == 0))
+		return session_simple(a, argc, argv);
 	return admin_usage(SESSION_ADD_USAGE "\n       wagw-admin " SESSION_LIST_USAGE
 	    "\n       wagw-admin " SESSION_RM_USAGE "\n       wagw-admin "
 	    SESSION_STATUS_USAGE "\n       wagw-admin " SESSION_CONNECT_USAGE
-	    "\n       wagw-admin " SESSION_DISCONNECT_USAGE, "unknown session command");
+	    "\n       wagw-admin " SESSION_DISCONNECT_USAGE "\n       wagw-admin "
+	    SESSION_PAIR_USAGE "\n       wagw-admin " SESSION_LOGOUT_USAGE,
+	    "unknown session command");
 }

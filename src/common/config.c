@@ -9,12 +9,13 @@
 
 #include "common/config.h"
 #include "common/file.h"
+#include "common/ids.h"
 
 /* Bigger than any sane config; bounds what a bad path can make us read. */
 #define CONFIG_FILE_MAX	(256 * 1024)
 
-enum config_type { CT_STRING, CT_PATH, CT_SOCKET, CT_INT, CT_LINK, CT_URL,
-    CT_CLAIM, CT_ORIGINS };
+enum config_type { CT_STRING, CT_PATH, CT_OPTPATH, CT_SOCKET, CT_INT, CT_LINK,
+    CT_URL, CT_CLAIM, CT_ORIGINS, CT_GWID, CT_WSURL, CT_HEXKEY, CT_VERSION };
 
 struct config_key {
 	const char	*section;
@@ -34,13 +35,20 @@ struct config_key {
 static const struct config_key config_keys[] = {
 	S("store", database, CT_PATH, database),
 	S("sessiond", socket, CT_SOCKET, socket),
+	S("sessiond", id, CT_GWID, id),
 	S("sessiond", link, CT_LINK, link),
+	S("sessiond", credentials_key_file, CT_PATH, credentials_key_file),
 	S("sessiond", sim_network, CT_PATH, sim_network),
 	I("sessiond", lookup_timeout_ms, lookup_timeout_ms, 1, 600000),
 	I("sessiond", lookups_per_minute, lookups_per_minute, 1, 1000000),
 	I("sessiond", lookup_burst, lookup_burst, 1, 1000000),
 	I("sessiond", lookups_per_day, lookups_per_day, 1, 100000000),
 	I("sessiond", check_cache_s, check_cache_s, 0, 31536000),
+	S("whatsapp", url, CT_WSURL, wa.url),
+	S("whatsapp", ca_file, CT_OPTPATH, wa.ca_file),
+	S("whatsapp", noise_root_key, CT_HEXKEY, wa.noise_root_key),
+	S("whatsapp", version, CT_VERSION, wa.version),
+	S("whatsapp", version_url, CT_URL, wa.version_url),
 	S("auth", jwks_file, CT_PATH, jwks_file),
 	S("auth", jwks_url, CT_URL, jwks_url),
 	S("auth", jwt_issuer, CT_STRING, jwt_issuer),
@@ -75,6 +83,11 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->socket, sizeof(cfg->socket), "/run/wagw/sessiond.sock");
 	snprintf(cfg->link, sizeof(cfg->link), "sim");
 	snprintf(cfg->sim_network, sizeof(cfg->sim_network), "/etc/wagw/network.json");
+	snprintf(cfg->credentials_key_file, sizeof(cfg->credentials_key_file),
+	    "/var/lib/wagw/credentials.key");
+	snprintf(cfg->wa.url, sizeof(cfg->wa.url), "wss://web.whatsapp.com/ws/chat");
+	snprintf(cfg->wa.version_url, sizeof(cfg->wa.version_url),
+	    "https://web.whatsapp.com/sw.js");
 	cfg->lookup_timeout_ms = 10000;
 	cfg->lookups_per_minute = 30;
 	cfg->lookup_burst = 10;
@@ -239,6 +252,74 @@ config_url_ok(const char *v)
 	return 0;
 }
 
+static const char *const config_links[] = { "sim", "whatsapp" };
+
+int
+config_link_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(config_links) / sizeof(config_links[0]); i++)
+		if (strcmp(config_links[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* wss://host[:port]/path; ws:// only to this host (tests). */
+static int
+config_wsurl_ok(const char *v)
+{
+	static const char *const loopback[] = {
+		"ws://127.0.0.1:", "ws://127.0.0.1/", "ws://localhost:",
+		"ws://localhost/", "ws://[::1]:", "ws://[::1]/",
+	};
+	size_t i;
+
+	if (strncmp(v, "wss://", 6) == 0 && v[6] != '\0' && v[6] != '/')
+		return strchr(v + 6, '/') != NULL;
+	for (i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++)
+		if (strncmp(v, loopback[i], strlen(loopback[i])) == 0)
+			return strchr(v + 5, '/') != NULL;
+	return 0;
+}
+
+/* "2.3000.N": three dot-separated whole numbers, or "" (built in). */
+static int
+config_version_ok(const char *v)
+{
+	int parts = 0, digits = 0;
+
+	if (*v == '\0')
+		return 1;
+	for (; *v; v++) {
+		if (*v >= '0' && *v <= '9') {
+			if (++digits > 10)
+				return 0;
+		} else if (*v == '.' && digits > 0) {
+			parts++;
+			digits = 0;
+		} else
+			return 0;
+	}
+	return parts == 2 && digits > 0;
+}
+
+static int
+config_hex_ok(const char *v, size_t n)
+{
+	size_t i;
+
+	if (*v == '\0')
+		return 1;
+	if (strlen(v) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f') ||
+		    (v[i] >= 'A' && v[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
 static int
 config_origin_ok(const char *o, size_t len)
 {
@@ -323,9 +404,28 @@ config_set(struct config_parse *p, const struct config_key *k, const char *v)
 			    "Unix socket paths are limited to 107 bytes");
 		break;
 	case CT_LINK:
-		if (strcmp(v, "sim") != 0)
+		if (!config_link_known(v))
 			return config_fail(p, k->name,
-			    "unknown link driver \"%s\" (known: sim)", v);
+			    "unknown link driver \"%s\" (known: sim, whatsapp)", v);
+		break;
+	case CT_GWID:
+		if (*v != '\0' && !ids_valid(v, strlen(v)))
+			return config_fail(p, k->name,
+			    "must be 1-64 of A-Z a-z 0-9 _ - (or empty: the host name)");
+		break;
+	case CT_WSURL:
+		if (!config_wsurl_ok(v))
+			return config_fail(p, k->name,
+			    "must be a wss://host[:port]/path URL (ws:// only to localhost)");
+		break;
+	case CT_HEXKEY:
+		if (!config_hex_ok(v, 64))
+			return config_fail(p, k->name, "must be 64 hex digits (or empty)");
+		break;
+	case CT_VERSION:
+		if (!config_version_ok(v))
+			return config_fail(p, k->name,
+			    "must be a version like 2.3000.1023456789 (or empty: built in)");
 		break;
 	case CT_URL:
 		if (!config_url_ok(v))

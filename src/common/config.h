@@ -19,13 +19,23 @@ struct config {
 	char	 database[CONFIG_PATH_MAX];
 	/* [sessiond] */
 	char	 socket[CONFIG_PATH_MAX];
-	char	 link[16];
+	char	 id[65];		/* gatewayId; "" = the host name */
+	char	 link[16];		/* the link a new session gets */
+	char	 credentials_key_file[CONFIG_PATH_MAX];
 	char	 sim_network[CONFIG_PATH_MAX];
 	int	 lookup_timeout_ms;
 	int	 lookups_per_minute;
 	int	 lookup_burst;
 	int	 lookups_per_day;
 	int	 check_cache_s;
+	/* [whatsapp]: the whatsapp link driver's own section */
+	struct config_whatsapp {
+		char	 url[CONFIG_VALUE_MAX];		/* wss://host[:port]/path */
+		char	 ca_file[CONFIG_PATH_MAX];	/* "" = the system's */
+		char	 noise_root_key[65];		/* hex; "" = WhatsApp's */
+		char	 version[32];			/* "2.3000.N"; "" = built in */
+		char	 version_url[CONFIG_VALUE_MAX];	/* "" = never refreshed */
+	} wa;
 	/* [auth] */
 	char	 jwks_file[CONFIG_PATH_MAX];
 	char	 jwks_url[CONFIG_VALUE_MAX];
@@ -63,6 +73,9 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
  */
 int config_parse_buffer(struct config *cfg, const char *name,
     const char *buf, size_t len, char *err, size_t errlen);
+
+/* The link drivers a session may use ("sim", "whatsapp"). */
+int config_link_known(const char *name);
 
 /* Nonzero when origin (len bytes) is one of [http] cors_origins. */
 int config_cors_allowed(const struct config *cfg, const char *origin, size_t len);

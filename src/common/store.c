@@ -225,6 +225,26 @@ store_rollback(struct store *st)
 }
 
 int
+store_savepoint(struct store *st)
+{
+	return store_exec(st, "SAVEPOINT job");
+}
+
+int
+store_release(struct store *st)
+{
+	return store_exec(st, "RELEASE job");
+}
+
+int
+store_rollback_to(struct store *st)
+{
+	int rc = store_exec(st, "ROLLBACK TO job");
+
+	return rc == STORE_OK ? store_exec(st, "RELEASE job") : rc;
+}
+
+int
 store_read_begin(struct store *st)
 {
 	sqlite3_stmt *s = store_stmt(st, SS_READ_BEGIN);

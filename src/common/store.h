@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_ID_MAX		64	/* org, session, key ids: [A-Za-z0-9_-]{1,64} */
 #define STORE_CURSOR_KEY_LEN	32
 
@@ -56,6 +56,14 @@ int store_schema_version(struct store *st, int *version);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/*
+ * A nested unit inside a transaction: store_savepoint, then
+ * store_release to keep its changes or store_rollback_to to undo only
+ * them (the daemon's writer runs each job so).
+ */
+int store_savepoint(struct store *st);
+int store_release(struct store *st);
+int store_rollback_to(struct store *st);
 
 /*
  * One read snapshot across several queries: one lock round trip instead
@@ -81,35 +89,111 @@ struct store_org {
 typedef int (*store_org_cb)(const struct store_org *, void *arg);	/* nonzero stops */
 
 int store_org_add(struct store *st, const char *id, const char *name, int64_t now_ms);
+/* Adds org (no name) unless it exists. */
+int store_org_ensure(struct store *st, const char *id, int64_t now_ms);
 int store_org_exists(struct store *st, const char *id);
 int store_org_list(struct store *st, store_org_cb cb, void *arg);
 
 /* ---- sessions ---- */
+#define STORE_LINK_MAX		15	/* a link driver's name */
+#define STORE_LABEL_MAX		400	/* bytes (100 code points of UTF-8 and more) */
+#define STORE_REASON_MAX	127
+#define STORE_NAME_MAX		255	/* a push name, bytes */
+#define STORE_JID_MAX		95
+
+/*
+ * A session row.  Strings are copied into the struct (cut to their
+ * buffers); "" means unset.  The status is one of status.h's names, as
+ * the daemon last stored it.
+ */
 struct store_session {
 	int64_t		 rowid;		/* internal key, used by contact queries */
 	char		 id[STORE_ID_MAX + 1];
 	char		 org[STORE_ID_MAX + 1];
-	const char	*label;		/* list callbacks only; NULL from lookup */
-	const char	*own_phone;	/* list callbacks only; may be NULL */
-	const char	*own_jid;
-	const char	*own_lid;
+	char		 link[STORE_LINK_MAX + 1];
+	char		 label[STORE_LABEL_MAX + 1];
+	char		 status[16];
+	char		 reason[STORE_REASON_MAX + 1];
+	char		 phone[16];		/* the paired account: digits */
+	char		 jid[STORE_JID_MAX + 1];
+	char		 lid[STORE_JID_MAX + 1];
+	char		 push_name[STORE_NAME_MAX + 1];
+	char		 gateway_id[STORE_ID_MAX + 1];
+	int		 autostart;		/* -1 never set, 0 stay stopped, 1 run */
+	int64_t		 last_connected_ms;	/* 0: never */
 	int64_t		 created_ms;
 	int64_t		 updated_ms;
 };
 typedef int (*store_session_cb)(const struct store_session *, void *arg);
 
-/* STORE_NOREF when org does not exist, STORE_EXISTS for a duplicate id. */
+/* What a new session starts with (the daemon's create). */
+struct store_session_new {
+	const char	*id;
+	const char	*org;
+	const char	*label;		/* NULL: "" */
+	const char	*link;
+	const char	*gateway_id;	/* NULL: unset */
+	int		 autostart;	/* -1, 0 or 1 */
+};
+
+/* What the daemon records when a session's state changes. */
+struct store_session_state {
+	const char	*status;	/* status.h name */
+	const char	*reason;	/* NULL or "": none */
+	int		 autostart;	/* -1, 0 or 1 */
+	const char	*gateway_id;
+	int64_t		 last_connected_ms;	/* 0: never */
+};
+
+/* The paired account (all NULL: not paired any more). */
+struct store_session_identity {
+	const char	*phone;		/* digits */
+	const char	*jid;
+	const char	*lid;
+	const char	*push_name;
+};
+
+/*
+ * wagw-admin's add: link "sim", autostart never set.  STORE_NOREF when
+ * org does not exist, STORE_EXISTS for a duplicate id.
+ */
 int store_session_add(struct store *st, const char *id, const char *org,
     const char *label, int64_t now_ms);
-/* Removes the session and everything stored for it. */
+/* The same with everything chosen; *rowid (may be NULL) gets the new key. */
+int store_session_create(struct store *st, const struct store_session_new *n,
+    int64_t now_ms, int64_t *rowid);
+/* Removes the session and everything stored for it.  STORE_NOTFOUND if absent. */
 int store_session_rm(struct store *st, const char *id);
-/* Fills rowid, id, org; STORE_NOTFOUND if absent. */
+/* Fills rowid, id and org only (the per-request check); STORE_NOTFOUND if absent. */
 int store_session_lookup(struct store *st, const char *id, struct store_session *out);
+/* Fills the whole row; STORE_NOTFOUND if absent. */
+int store_session_get(struct store *st, const char *id, struct store_session *out);
 /* org NULL: all organizations.  Ordered by id. */
 int store_session_list(struct store *st, const char *org, store_session_cb cb, void *arg);
-/* Records the session's own account as the link reports it (NULLs keep). */
-int store_session_set_self(struct store *st, int64_t session_rowid,
-    const char *phone, const char *jid, const char *lid, int64_t now_ms);
+/*
+ * One page of org's sessions in creation (rowid) order after the rowid
+ * after (0: from the start): at most limit rows, *more set to 1 when
+ * further rows exist.
+ */
+int store_session_page(struct store *st, const char *org, int64_t after,
+    int limit, store_session_cb cb, void *arg, int *more);
+int store_session_set_state(struct store *st, int64_t session_rowid,
+    const struct store_session_state *state, int64_t now_ms);
+int store_session_set_identity(struct store *st, int64_t session_rowid,
+    const struct store_session_identity *id, int64_t now_ms);
+/* The query plan of store_session_page (tests). */
+int store_session_page_plan(struct store *st, char *buf, size_t buflen);
+
+/*
+ * A session's link credentials, as the daemon sealed them (credseal.h):
+ * opaque bytes, never read by anything but the daemon.  get returns a
+ * malloc'd copy in *blob (caller frees) or STORE_NOTFOUND.
+ */
+int store_creds_get(struct store *st, int64_t session_rowid, unsigned char **blob,
+    size_t *len);
+int store_creds_put(struct store *st, int64_t session_rowid,
+    const unsigned char *blob, size_t len, int64_t now_ms);
+int store_creds_delete(struct store *st, int64_t session_rowid);
 
 /* ---- API keys ---- */
 #define STORE_KEY_PREFIX_MAX	16
@@ -173,12 +257,18 @@ int store_contacts_plan(struct store *st, const struct store_contact_query *q,
 
 /* ---- what a session sees (the daemon writes these in a transaction) ---- */
 struct store_seen_contact {
-	const char	*lid;		/* digits, required */
+	const char	*lid;		/* digits; NULL: known by phone only (kept aside
+					 * until a report pairs the phone with a LID) */
 	const char	*phone;		/* digits or NULL: NULL keeps a known phone */
 	const char	*name;		/* NULL keeps */
 	const char	*business_name;	/* NULL keeps */
 };
 
+/*
+ * Upserts by (session, LID); *contact_id gets the contact's id (0 for a
+ * person known by phone only).  A LID reported with a phone takes over
+ * what was kept for that phone alone.
+ */
 int store_contact_upsert(struct store *st, int64_t session_rowid,
     const struct store_seen_contact *c, int64_t now_ms, int64_t *contact_id);
 int store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
@@ -188,6 +278,9 @@ int store_group_upsert(struct store *st, int64_t session_rowid, const char *jid,
 /* role: member|admin|superadmin; tag may be NULL. */
 int store_member_upsert(struct store *st, int64_t group_id, int64_t contact_id,
     const char *role, const char *tag, int64_t now_ms);
+/* The session's contact lid is no longer a member of group_id. */
+int store_member_remove(struct store *st, int64_t group_id, int64_t session_rowid,
+    const char *lid);
 
 /* ---- check cache ---- */
 struct store_check {

@@ -14,6 +14,18 @@ store_org_add(struct store *st, const char *id, const char *name, int64_t now_ms
 }
 
 int
+store_org_ensure(struct store *st, const char *id, int64_t now_ms)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_ORG_ENSURE);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	store_bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, now_ms);
+	return store_exec_stmt(st, s);
+}
+
+int
 store_org_exists(struct store *st, const char *id)
 {
 	sqlite3_stmt *s = store_stmt(st, SS_ORG_EXISTS);

@@ -132,9 +132,45 @@ static const char store_schema_v1[] =
 "END;"
 "PRAGMA user_version = 1;";
 
+/*
+ * Version 2: sessions that live.  A session remembers its link driver,
+ * the state the daemon last stored, whether it should run (autostart:
+ * NULL for rows made before sessions had a life of their own, which the
+ * driver may provision) and the paired account.  Credentials are a table
+ * of their own, which no statement of the responder ever reads; they are
+ * sealed by the daemon (credseal.h).  People known by phone only wait in
+ * pn_contacts until a report pairs the phone with a LID.
+ */
+static const char store_schema_v2[] =
+"ALTER TABLE sessions ADD COLUMN link TEXT NOT NULL DEFAULT 'sim';"
+"ALTER TABLE sessions ADD COLUMN status TEXT NOT NULL DEFAULT 'stopped';"
+"ALTER TABLE sessions ADD COLUMN status_reason TEXT;"
+"ALTER TABLE sessions ADD COLUMN autostart INTEGER;"
+"ALTER TABLE sessions ADD COLUMN push_name TEXT;"
+"ALTER TABLE sessions ADD COLUMN gateway_id TEXT;"
+"ALTER TABLE sessions ADD COLUMN last_connected_ms INTEGER;"
+/* (org_id, rowid): the Sessions list is one index range seek per page. */
+"CREATE INDEX sessions_org_sid ON sessions(org_id);"
+"CREATE TABLE session_credentials ("
+"  session INTEGER PRIMARY KEY REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  blob BLOB NOT NULL,"
+"  updated_ms INTEGER NOT NULL"
+");"
+"CREATE TABLE pn_contacts ("
+"  session INTEGER NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  phone TEXT NOT NULL,"
+"  push_name TEXT,"
+"  business_name TEXT,"
+"  first_seen_ms INTEGER NOT NULL,"
+"  updated_ms INTEGER NOT NULL,"
+"  PRIMARY KEY (session, phone)"
+") WITHOUT ROWID;"
+"PRAGMA user_version = 2;";
+
 /* migrations[v] takes a database from user_version v to v + 1 and says so. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
+	store_schema_v2,
 };
 
 static int

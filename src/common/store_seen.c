@@ -23,30 +23,79 @@ store_step_id(struct store *st, sqlite3_stmt *s, int64_t *id)
 	return rc;
 }
 
+/* A person known by phone only, kept aside. */
+static int
+store_pn_upsert(struct store *st, int64_t session_rowid,
+    const struct store_seen_contact *c, int64_t now_ms)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_PN_UPSERT);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, session_rowid);
+	store_bind_text(s, 2, c->phone);
+	store_bind_text(s, 3, c->name);
+	store_bind_text(s, 4, c->business_name);
+	sqlite3_bind_int64(s, 5, now_ms);
+	return store_exec_stmt(st, s);
+}
+
 int
 store_contact_upsert(struct store *st, int64_t session_rowid,
     const struct store_seen_contact *c, int64_t now_ms, int64_t *contact_id)
 {
+	struct store_seen_contact m = *c;
 	sqlite3_stmt *s;
-	char *folded = NULL;
+	char *folded = NULL, *pn_name = NULL, *pn_business = NULL;
 	int rc;
 
-	if (c->name != NULL &&
-	    (folded = text_fold(c->name, strlen(c->name))) == NULL)
-		return STORE_ERROR;
-	if ((s = store_stmt(st, SS_CONTACT_UPSERT)) == NULL) {
-		free(folded);
-		return STORE_ERROR;
+	if (contact_id != NULL)
+		*contact_id = 0;
+	if (c->lid == NULL)
+		return c->phone != NULL ? store_pn_upsert(st, session_rowid, c, now_ms) :
+		    STORE_ERROR;
+	/* The phone now has a LID: what was seen of it alone joins the contact. */
+	if (c->phone != NULL) {
+		if ((s = store_stmt(st, SS_PN_TAKE)) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, session_rowid);
+		store_bind_text(s, 2, c->phone);
+		if ((rc = store_step_row(st, s)) == STORE_OK) {
+			if (sqlite3_column_type(s, 0) == SQLITE_TEXT)
+				pn_name = strdup((const char *)sqlite3_column_text(s, 0));
+			if (sqlite3_column_type(s, 1) == SQLITE_TEXT)
+				pn_business = strdup((const char *)sqlite3_column_text(s, 1));
+		} else if (rc != STORE_NOTFOUND) {
+			sqlite3_reset(s);
+			return rc;
+		}
+		/* Step again so the DELETE ... RETURNING completes. */
+		while (sqlite3_step(s) == SQLITE_ROW)
+			;
+		sqlite3_reset(s);
+		if (m.name == NULL)
+			m.name = pn_name;
+		if (m.business_name == NULL)
+			m.business_name = pn_business;
 	}
+	rc = STORE_ERROR;
+	if (m.name != NULL &&
+	    (folded = text_fold(m.name, strlen(m.name))) == NULL)
+		goto out;
+	if ((s = store_stmt(st, SS_CONTACT_UPSERT)) == NULL)
+		goto out;
 	sqlite3_bind_int64(s, 1, session_rowid);
-	store_bind_text(s, 2, c->lid);
-	store_bind_text(s, 3, c->phone);
-	store_bind_text(s, 4, c->name);
-	store_bind_text(s, 5, c->business_name);
+	store_bind_text(s, 2, m.lid);
+	store_bind_text(s, 3, m.phone);
+	store_bind_text(s, 4, m.name);
+	store_bind_text(s, 5, m.business_name);
 	store_bind_text(s, 6, folded);
 	sqlite3_bind_int64(s, 7, now_ms);
 	rc = store_step_id(st, s, contact_id);
+out:
 	free(folded);
+	free(pn_name);
+	free(pn_business);
 	return rc;
 }
 
@@ -92,5 +141,19 @@ store_member_upsert(struct store *st, int64_t group_id, int64_t contact_id,
 	store_bind_text(s, 3, role);
 	store_bind_text(s, 4, tag);
 	sqlite3_bind_int64(s, 5, now_ms);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_member_remove(struct store *st, int64_t group_id, int64_t session_rowid,
+    const char *lid)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_MEMBER_REMOVE);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, group_id);
+	sqlite3_bind_int64(s, 2, session_rowid);
+	store_bind_text(s, 3, lid);
 	return store_exec_stmt(st, s);
 }

@@ -35,6 +35,14 @@
 	" WHERE contacts_fts MATCH ?8 AND f.rowid > ?2 AND c.session = ?1" \
 	LIST_FILTERS " ORDER BY f.rowid LIMIT ?3"
 
+/* Every column of a session row, in store_session_row's order. */
+#define SESSION_COLUMNS \
+	"SELECT sid, id, org_id, link, label, status, status_reason, own_phone," \
+	" own_jid, own_lid, push_name, gateway_id, autostart, last_connected_ms," \
+	" created_ms, updated_ms FROM sessions"
+#define SQL_SESSION_PAGE SESSION_COLUMNS \
+	" WHERE org_id = ?1 AND sid > ?2 ORDER BY sid LIMIT ?3"
+
 const char *const store_sql[SS_COUNT] = {
 	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[SS_PING] = "SELECT count(*) FROM organizations",
@@ -43,21 +51,31 @@ const char *const store_sql[SS_COUNT] = {
 
 	[SS_ORG_ADD] = "INSERT INTO organizations (id, name, created_ms)"
 	    " VALUES (?1, ?2, ?3)",
+	[SS_ORG_ENSURE] = "INSERT INTO organizations (id, created_ms) VALUES (?1, ?2)"
+	    " ON CONFLICT (id) DO NOTHING",
 	[SS_ORG_EXISTS] = "SELECT 1 FROM organizations WHERE id = ?1",
 	[SS_ORG_LIST] = "SELECT id, name, created_ms FROM organizations ORDER BY id",
 
-	[SS_SESSION_ADD] = "INSERT INTO sessions (id, org_id, label, created_ms,"
-	    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
+	[SS_SESSION_ADD] = "INSERT INTO sessions (id, org_id, label, link, autostart,"
+	    " gateway_id, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
 	[SS_SESSION_RM] = "DELETE FROM sessions WHERE id = ?1",
 	[SS_SESSION_LOOKUP] = "SELECT sid, id, org_id FROM sessions WHERE id = ?1",
-	[SS_SESSION_LIST_ALL] = "SELECT sid, id, org_id, label, own_phone, own_jid,"
-	    " own_lid, created_ms, updated_ms FROM sessions ORDER BY id",
-	[SS_SESSION_LIST_ORG] = "SELECT sid, id, org_id, label, own_phone, own_jid,"
-	    " own_lid, created_ms, updated_ms FROM sessions WHERE org_id = ?1"
-	    " ORDER BY id",
-	[SS_SESSION_SET_SELF] = "UPDATE sessions SET own_phone = coalesce(?2, own_phone),"
-	    " own_jid = coalesce(?3, own_jid), own_lid = coalesce(?4, own_lid),"
-	    " updated_ms = ?5 WHERE sid = ?1",
+	[SS_SESSION_GET] = SESSION_COLUMNS " WHERE id = ?1",
+	[SS_SESSION_LIST_ALL] = SESSION_COLUMNS " ORDER BY id",
+	[SS_SESSION_LIST_ORG] = SESSION_COLUMNS " WHERE org_id = ?1 ORDER BY id",
+	[SS_SESSION_PAGE] = SQL_SESSION_PAGE,
+	[SS_SESSION_PAGE_PLAN] = "EXPLAIN QUERY PLAN " SQL_SESSION_PAGE,
+	[SS_SESSION_SET_STATE] = "UPDATE sessions SET status = ?2, status_reason = ?3,"
+	    " autostart = ?4, gateway_id = coalesce(?5, gateway_id),"
+	    " last_connected_ms = coalesce(?6, last_connected_ms), updated_ms = ?7"
+	    " WHERE sid = ?1",
+	[SS_SESSION_SET_IDENTITY] = "UPDATE sessions SET own_phone = ?2, own_jid = ?3,"
+	    " own_lid = ?4, push_name = ?5, updated_ms = ?6 WHERE sid = ?1",
+	[SS_CREDS_GET] = "SELECT blob FROM session_credentials WHERE session = ?1",
+	[SS_CREDS_PUT] = "INSERT INTO session_credentials (session, blob, updated_ms)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (session) DO UPDATE SET"
+	    " blob = excluded.blob, updated_ms = excluded.updated_ms",
+	[SS_CREDS_DELETE] = "DELETE FROM session_credentials WHERE session = ?1",
 
 	[SS_KEY_ADD] = "INSERT INTO api_keys (id, org_id, name, prefix, secret_hash,"
 	    " permissions, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -102,6 +120,14 @@ const char *const store_sql[SS_COUNT] = {
 	    "  business_name IS NOT coalesce(excluded.business_name, business_name)"
 	    "  THEN excluded.updated_ms ELSE updated_ms END"
 	    " RETURNING id",
+	[SS_PN_UPSERT] = "INSERT INTO pn_contacts (session, phone, push_name,"
+	    " business_name, first_seen_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+	    " ON CONFLICT (session, phone) DO UPDATE SET"
+	    " push_name = coalesce(excluded.push_name, push_name),"
+	    " business_name = coalesce(excluded.business_name, business_name),"
+	    " updated_ms = excluded.updated_ms",
+	[SS_PN_TAKE] = "DELETE FROM pn_contacts WHERE session = ?1 AND phone = ?2"
+	    " RETURNING push_name, business_name",
 	[SS_DM_UPSERT] = "INSERT INTO direct_chats (contact, session, first_seen_ms,"
 	    " last_seen_ms) VALUES (?2, ?1, ?3, ?3) ON CONFLICT (contact) DO UPDATE"
 	    " SET last_seen_ms = excluded.last_seen_ms",
@@ -113,6 +139,9 @@ const char *const store_sql[SS_COUNT] = {
 	    " first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
 	    " ON CONFLICT (grp, contact) DO UPDATE SET role = excluded.role,"
 	    " tag = coalesce(excluded.tag, tag), last_seen_ms = excluded.last_seen_ms",
+
+	[SS_MEMBER_REMOVE] = "DELETE FROM group_members WHERE grp = ?1 AND contact ="
+	    " (SELECT id FROM contacts WHERE session = ?2 AND lid = ?3)",
 
 	[SS_CHECK_GET] = "SELECT on_whatsapp, jid, checked_ms FROM check_cache"
 	    " WHERE session = ?1 AND phone = ?2",

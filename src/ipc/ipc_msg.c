@@ -14,6 +14,7 @@ static const char *const ipc_err_names[IPC_ERR_COUNT] = {
 	[IPC_ERR_TIMEOUT] = "timeout",
 	[IPC_ERR_UNAVAILABLE] = "unavailable",
 	[IPC_ERR_BUSY] = "busy",
+	[IPC_ERR_CONFLICT] = "conflict",
 	[IPC_ERR_TOO_LARGE] = "too_large",
 	[IPC_ERR_VERSION] = "version",
 	[IPC_ERR_INTERNAL] = "internal",

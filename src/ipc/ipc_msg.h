@@ -23,6 +23,7 @@ enum ipc_err {
 	IPC_ERR_TIMEOUT,	/* the link did not answer in time */
 	IPC_ERR_UNAVAILABLE,	/* draining, or the database is busy */
 	IPC_ERR_BUSY,		/* too many requests in flight on this connection */
+	IPC_ERR_CONFLICT,	/* the session's state does not allow it */
 	IPC_ERR_TOO_LARGE,	/* frame above IPC_PAYLOAD_MAX (then closed) */
 	IPC_ERR_VERSION,	/* unsupported protocol version (then closed) */
 	IPC_ERR_INTERNAL,	/* anything else */

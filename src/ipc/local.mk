@@ -1,9 +1,10 @@
 # src/ipc: the wagw-sessiond protocol (docs/sessiond-protocol.md) and its client.
 noinst_LIBRARIES += src/ipc/libwagw_ipc.a
-src_ipc_libwagw_ipc_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+src_ipc_libwagw_ipc_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SQLITE_CFLAGS)
 src_ipc_libwagw_ipc_a_SOURCES = \
 	src/ipc/ipc_frame.c src/ipc/ipc_frame.h \
 	src/ipc/ipc_msg.c src/ipc/ipc_msg.h \
+	src/ipc/ipc_session.c src/ipc/ipc_session.h \
 	src/ipc/sessiond_client.c src/ipc/sessiond_client.h
 
 # Link with: src/ipc/libwagw_ipc.a $(COMMON_LIBS) $(JSONC_LIBS)

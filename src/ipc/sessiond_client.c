@@ -29,6 +29,7 @@ struct sessiond_client {
 	uint32_t	 next_id;
 	unsigned char	*rbuf;		/* IPC_HEADER_LEN + IPC_PAYLOAD_MAX */
 	size_t		 rlen;
+	char		 msg[160];	/* the last error reply's message */
 };
 
 /* Outcomes of one attempt below the enum sessiond_rc level. */
@@ -211,6 +212,7 @@ sessiond_rc_from_err(int err)
 	case IPC_ERR_TIMEOUT:		return SESSIOND_TIMEOUT;
 	case IPC_ERR_UNAVAILABLE:
 	case IPC_ERR_BUSY:		return SESSIOND_UNAVAILABLE;
+	case IPC_ERR_CONFLICT:		return SESSIOND_CONFLICT;
 	case IPC_ERR_BAD_REQUEST:
 	case IPC_ERR_UNKNOWN_OP:	return SESSIOND_BAD_REQUEST;
 	default:			return SESSIOND_ERROR;
@@ -237,6 +239,7 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 	int rc = SESSIOND_ERROR, attempt, kept;
 
 	*resp = NULL;
+	c->msg[0] = '\0';
 	if (retry_after_s != NULL)
 		*retry_after_s = 0;
 	if (req == NULL)
@@ -263,6 +266,12 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 		goto out;
 	if (ipc_msg_str(*resp, "error", &err, &errlen) == 0) {
 		rc = sessiond_rc_from_err(ipc_err_parse(err, errlen));
+		if (ipc_msg_str(*resp, "message", &err, &errlen) == 0) {
+			if (errlen >= sizeof(c->msg))
+				errlen = sizeof(c->msg) - 1;
+			memcpy(c->msg, err, errlen);
+			c->msg[errlen] = '\0';
+		}
 		if (rc == SESSIOND_RATE_LIMITED && retry_after_s != NULL &&
 		    ipc_msg_int(*resp, "retryAfter", &ra) == 0 && ra > 0 &&
 		    ra <= INT32_MAX)
@@ -406,7 +415,11 @@ sessiond_session_status(struct sessiond_client *c, const char *session_id,
 	if (rc != SESSIOND_OK)
 		return rc;
 	if (ipc_msg_bool(resp, "connected", &out->connected) != 0 ||
-	    ipc_msg_str(resp, "reason", &s, &len) != 0)
+	    ipc_msg_str(resp, "state", &s, &len) != 0 || len >= sizeof(out->state))
+		rc = SESSIOND_ERROR;
+	else
+		memcpy(out->state, s, len + 1);
+	if (rc != SESSIOND_OK || ipc_msg_str(resp, "reason", &s, &len) != 0)
 		rc = SESSIOND_ERROR;
 	else {
 		if (len >= sizeof(out->reason))
@@ -430,6 +443,120 @@ sessiond_session_disconnect(struct sessiond_client *c, const char *session_id,
     int timeout_ms)
 {
 	return sessiond_simple(c, sessiond_req("disconnect", session_id), timeout_ms);
+}
+
+/* Reads a reply's session (and pairing) into out (may be NULL). */
+static int
+sessiond_session_reply(struct json_object *resp, struct sessiond_session *out)
+{
+	struct json_object *v;
+	int64_t seq;
+
+	if (out == NULL)
+		return SESSIOND_OK;
+	memset(out, 0, sizeof(*out));
+	if (!json_object_object_get_ex(resp, "session", &v) ||
+	    ipc_session_from_json(v, &out->s) == -1 ||
+	    ipc_msg_int(resp, "seq", &seq) != 0 || seq < 0)
+		return SESSIOND_ERROR;
+	out->seq = (uint64_t)seq;
+	if (json_object_object_get_ex(resp, "pairing", &v) &&
+	    ipc_pairing_from_json(v, &out->pairing) == -1)
+		return SESSIOND_ERROR;
+	return SESSIOND_OK;
+}
+
+static int
+sessiond_session_run(struct sessiond_client *c, struct json_object *req,
+    int timeout_ms, struct sessiond_session *out)
+{
+	struct json_object *resp = NULL;
+	int rc;
+
+	if ((rc = sessiond_call(c, req, timeout_ms, &resp, NULL)) == SESSIOND_OK)
+		rc = sessiond_session_reply(resp, out);
+	json_object_put(resp);
+	return rc;
+}
+
+int
+sessiond_session_call(struct sessiond_client *c, const char *op,
+    const char *session_id, int timeout_ms, struct sessiond_session *out)
+{
+	/* A delete answers with nothing. */
+	if (strcmp(op, "session_delete") == 0)
+		out = NULL;
+	return sessiond_session_run(c, sessiond_req(op, session_id), timeout_ms, out);
+}
+
+int
+sessiond_session_create(struct sessiond_client *c, const char *org,
+    const char *label, int start, int timeout_ms, struct sessiond_session *out)
+{
+	struct json_object *req = sessiond_req("session_create", NULL);
+
+	if (req == NULL ||
+	    json_object_object_add(req, "org", json_object_new_string(org)) != 0 ||
+	    (label != NULL && json_object_object_add(req, "label",
+	    json_object_new_string(label)) != 0) ||
+	    json_object_object_add(req, "start", json_object_new_boolean(start)) != 0) {
+		json_object_put(req);
+		return SESSIOND_ERROR;
+	}
+	return sessiond_session_run(c, req, timeout_ms, out);
+}
+
+int
+sessiond_session_pair_code(struct sessiond_client *c, const char *session_id,
+    const char *phone, int timeout_ms, struct sessiond_session *out)
+{
+	struct json_object *req = sessiond_req("session_pair_code", session_id);
+
+	if (req == NULL ||
+	    json_object_object_add(req, "phone", json_object_new_string(phone)) != 0) {
+		json_object_put(req);
+		return SESSIOND_ERROR;
+	}
+	return sessiond_session_run(c, req, timeout_ms, out);
+}
+
+int
+sessiond_session_wait(struct sessiond_client *c, const char *session_id,
+    uint64_t after, int wait_ms, int timeout_ms, struct sessiond_session *out)
+{
+	struct json_object *req = sessiond_req("session_wait", session_id);
+
+	if (req == NULL ||
+	    json_object_object_add(req, "after", json_object_new_int64((int64_t)after)) != 0 ||
+	    json_object_object_add(req, "timeoutMs", json_object_new_int64(wait_ms)) != 0) {
+		json_object_put(req);
+		return SESSIOND_ERROR;
+	}
+	return sessiond_session_run(c, req, timeout_ms, out);
+}
+
+int
+sessiond_sim(struct sessiond_client *c, const char *op, const char *a,
+    const char *b, int timeout_ms)
+{
+	struct json_object *req = sessiond_req(op, NULL);
+	const char *ka = strcmp(op, "sim_scan") == 0 ? "qr" :
+	    strcmp(op, "sim_link_code") == 0 ? "code" : "session";
+
+	if (req == NULL ||
+	    json_object_object_add(req, ka, json_object_new_string(a)) != 0 ||
+	    (b != NULL && json_object_object_add(req, "account",
+	    json_object_new_string(b)) != 0)) {
+		json_object_put(req);
+		return SESSIOND_ERROR;
+	}
+	return sessiond_simple(c, req, timeout_ms);
+}
+
+const char *
+sessiond_message(const struct sessiond_client *c)
+{
+	return c->msg;
 }
 
 int
@@ -464,6 +591,7 @@ sessiond_rc_str(int rc)
 	case SESSIOND_RATE_LIMITED:	return "lookup budget spent";
 	case SESSIOND_NOT_FOUND:	return "session not held by the daemon";
 	case SESSIOND_BAD_REQUEST:	return "request rejected by the daemon";
+	case SESSIOND_CONFLICT:		return "the session's state does not allow it";
 	default:			return "session daemon protocol error";
 	}
 }

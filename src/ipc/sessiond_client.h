@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/store.h"
+#include "ipc/ipc_session.h"
+
 #define SESSIOND_CHECK_MAX	50	/* phones per check call */
 #define SESSIOND_ABOUT_MAX	1024	/* bytes of about text, NUL excluded */
 
@@ -21,7 +24,8 @@ enum sessiond_rc {
 	SESSIOND_NOT_CONNECTED,	/* the session's link is down: 501 */
 	SESSIOND_RATE_LIMITED,	/* budget spent: 429, see *retry_after_s */
 	SESSIOND_NOT_FOUND,	/* the daemon does not hold this session */
-	SESSIOND_BAD_REQUEST,	/* the daemon rejected our request (a bug) */
+	SESSIOND_BAD_REQUEST,	/* the daemon rejected our request */
+	SESSIOND_CONFLICT,	/* the session's state does not allow it: 409 */
 	SESSIOND_ERROR		/* protocol error, anything else: 500 */
 };
 
@@ -35,7 +39,15 @@ struct sessiond_check_result {
 
 struct sessiond_status {
 	int	 connected;
+	char	 state[16];	/* status.h name */
 	char	 reason[128];	/* why not connected, or "" */
+};
+
+/* A session as the daemon holds it now. */
+struct sessiond_session {
+	struct store_session s;
+	struct ipc_pairing pairing;	/* kind 0: nothing to show */
+	uint64_t seq;			/* for sessiond_session_wait */
 };
 
 /* Does not connect yet.  socket_path is copied. NULL on no memory. */
@@ -56,6 +68,34 @@ int sessiond_session_connect(struct sessiond_client *c, const char *session_id,
     int timeout_ms);
 int sessiond_session_disconnect(struct sessiond_client *c, const char *session_id,
     int timeout_ms);
+
+/*
+ * The Sessions operations.  out (may be NULL) gets the session after the
+ * operation.  op is one of "session_get", "session_start", "session_stop",
+ * "session_restart", "session_logout", "session_qr", "session_delete".
+ */
+int sessiond_session_call(struct sessiond_client *c, const char *op,
+    const char *session_id, int timeout_ms, struct sessiond_session *out);
+/* Creates a session of org (label may be NULL); start: begin pairing now. */
+int sessiond_session_create(struct sessiond_client *c, const char *org,
+    const char *label, int start, int timeout_ms, struct sessiond_session *out);
+/* Pairs by phone code: phone digits; out->pairing holds the code. */
+int sessiond_session_pair_code(struct sessiond_client *c, const char *session_id,
+    const char *phone, int timeout_ms, struct sessiond_session *out);
+/*
+ * Waits until the session changes after seq after (at most wait_ms, then
+ * answers with the session as it is).
+ */
+int sessiond_session_wait(struct sessiond_client *c, const char *session_id,
+    uint64_t after, int wait_ms, int timeout_ms, struct sessiond_session *out);
+/*
+ * The simulated phone (link = sim): op "sim_scan" (a = QR text, b =
+ * account phone), "sim_link_code" (a = code), "sim_unlink" (a = session).
+ */
+int sessiond_sim(struct sessiond_client *c, const char *op, const char *a,
+    const char *b, int timeout_ms);
+/* The daemon's message with the last error reply ("" when none). */
+const char *sessiond_message(const struct sessiond_client *c);
 
 /*
  * Asks the daemon to re-fetch [auth] jwks_url soon (the daemon rate-limits

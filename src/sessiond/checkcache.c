@@ -1,8 +1,9 @@
 /*
- * The check cache (check_cache_s) with write-behind: answers are kept in
- * memory and written to SQLite in one transaction per loop round, rather
- * than one transaction per lookup.  Reads look at the pending answers
- * first, so nothing is asked twice meanwhile.
+ * The check cache (check_cache_s).  Answers are written behind by the
+ * writer; until a write is done the answer is also kept in memory, and
+ * reads look there first, so nothing is asked twice meanwhile.  Reads of
+ * the store go through the loop's reader, which a writer elsewhere
+ * never blocks (WAL).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,13 @@
 #include "sessiond/daemon_impl.h"
 
 struct checkcache_entry {
-	char		 session[STORE_ID_MAX + 1];
+	struct daemon	*d;
+	char		 key[64];
+	size_t		 keylen;
 	int64_t		 rowid;
 	char		 phone[16];
 	struct store_check c;
+	int		 writes;	/* queued writes of this entry */
 };
 
 static size_t
@@ -37,70 +41,47 @@ checkcache_get(struct daemon *d, const struct session *s, const char *phone,
 
 	if (max_age == 0)
 		return STORE_NOTFOUND;
-	len = checkcache_key(key, sizeof(key), s->rowid, phone);
+	len = checkcache_key(key, sizeof(key), s->row.rowid, phone);
 	if ((e = hmap_get(d->ccache, key, len)) != NULL) {
 		if (now_ms - e->c.checked_ms >= max_age)
 			return STORE_NOTFOUND;
 		*out = e->c;
 		return STORE_OK;
 	}
-	return store_check_get(d->st, s->rowid, phone, now_ms, max_age, out);
+	return store_check_get(d->st, s->row.rowid, phone, now_ms, max_age, out);
 }
+
+struct checkcache_job {
+	struct checkcache_entry *e;
+	int64_t		 rowid;
+	char		 phone[16];
+	struct store_check c;
+};
 
 static int
-checkcache_write_one(const char *key, size_t len, void *val, void *arg)
+checkcache_write(struct store *st, void *arg)
 {
-	struct checkcache_entry *e = val;
-	struct daemon *d = arg;
-	struct session *s = session_get(d, e->session);
-	int rc;
+	struct checkcache_job *j = arg;
+	int rc = store_check_put(st, j->rowid, j->phone, &j->c);
 
-	(void)key;
-	(void)len;
-	/* Not for a session dropped from the database meanwhile. */
-	if (s != NULL && s->rowid == e->rowid &&
-	    (rc = store_check_put(d->st, e->rowid, e->phone, &e->c)) != STORE_OK)
-		log_warnx("session %s: caching a check: %s", e->session,
-		    store_rc_str(rc));
-	return 0;
-}
-
-void
-checkcache_flush(struct daemon *d)
-{
-	struct hmap *n;
-	int rc;
-
-	loop_timer_cancel(d->ccache_timer);
-	d->ccache_timer = NULL;
-	if (hmap_count(d->ccache) == 0)
-		return;
-	if ((rc = store_begin(d->st)) != STORE_OK) {
-		log_warnx("caching checks: %s", store_rc_str(rc));
-		return;		/* kept for the next round */
-	}
-	hmap_each(d->ccache, checkcache_write_one, d);
-	if ((rc = store_commit(d->st)) != STORE_OK) {
-		log_warnx("caching checks: commit: %s", store_rc_str(rc));
-		store_rollback(d->st);
-		return;
-	}
-	if ((n = hmap_new()) == NULL)
-		return;		/* written again next time: harmless */
-	hmap_free_with(d->ccache, free);
-	d->ccache = n;
+	/* A session deleted meanwhile has nothing to cache. */
+	return rc == STORE_NOREF ? STORE_OK : rc;
 }
 
 static void
-checkcache_timer(void *arg)
+checkcache_done(void *arg, int rc)
 {
-	struct daemon *d = arg;
+	struct checkcache_job *j = arg;
+	struct checkcache_entry *e = j->e;
 
-	d->ccache_timer = NULL;
-	checkcache_flush(d);
-	/* Busy: try again a little later. */
-	if (hmap_count(d->ccache) > 0)
-		d->ccache_timer = loop_timer_add(d->loop, 100, checkcache_timer, d);
+	if (rc != STORE_OK)
+		log_warnx("caching a check: %s", store_rc_str(rc));
+	/* Written: the store answers for it from now on. */
+	if (--e->writes == 0) {
+		hmap_del(e->d->ccache, e->key, e->keylen);
+		free(e);
+	}
+	free(j);
 }
 
 void
@@ -108,33 +89,54 @@ checkcache_put(struct daemon *d, const struct session *s, const char *phone,
     const struct store_check *c)
 {
 	struct checkcache_entry *e;
+	struct checkcache_job *j;
 	char key[64];
 	size_t len;
 
 	if (d->cfg->check_cache_s == 0)
 		return;
-	len = checkcache_key(key, sizeof(key), s->rowid, phone);
+	len = checkcache_key(key, sizeof(key), s->row.rowid, phone);
 	if ((e = hmap_get(d->ccache, key, len)) == NULL) {
 		if ((e = calloc(1, sizeof(*e))) == NULL ||
 		    hmap_put(d->ccache, key, len, e) == -1) {
 			free(e);
-			log_warnx("session %s: caching a check: out of memory", s->id);
+			log_warnx("session %s: caching a check: out of memory", s->row.id);
 			return;
 		}
-		snprintf(e->session, sizeof(e->session), "%s", s->id);
-		e->rowid = s->rowid;
+		e->d = d;
+		memcpy(e->key, key, len + 1);
+		e->keylen = len;
+		e->rowid = s->row.rowid;
 		snprintf(e->phone, sizeof(e->phone), "%s", phone);
 	}
 	e->c = *c;
-	if (d->ccache_timer == NULL)
-		d->ccache_timer = loop_timer_add(d->loop, 0, checkcache_timer, d);
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		log_warnx("session %s: caching a check: out of memory", s->row.id);
+		if (e->writes == 0) {
+			hmap_del(d->ccache, e->key, e->keylen);
+			free(e);
+		}
+		return;
+	}
+	j->e = e;
+	j->rowid = e->rowid;
+	memcpy(j->phone, e->phone, sizeof(j->phone));
+	j->c = *c;
+	e->writes++;
+	if (writer_submit(d->wr, WRITER_RETRY, checkcache_write, checkcache_done,
+	    j) == -1) {
+		free(j);
+		if (--e->writes == 0) {
+			hmap_del(d->ccache, e->key, e->keylen);
+			free(e);
+		}
+	}
 }
 
 void
 checkcache_free(struct daemon *d)
 {
-	if (d->ccache == NULL)
-		return;
-	hmap_free_with(d->ccache, free);
+	/* Every entry has a write queued, whose completion frees it. */
+	hmap_free(d->ccache);
 	d->ccache = NULL;
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "common/clock.h"
 #include "common/log.h"
 #include "sessiond/daemon_impl.h"
@@ -84,6 +86,9 @@ daemon_listen(struct daemon *d, char *err, size_t errlen)
 	um = umask(0117);
 	rc = bind(d->lfd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(um);
+	/* Only a socket we bound is ours to remove (a lost race is not). */
+	if (rc == 0)
+		d->lfd_bound = 1;
 	if (rc == -1 || chmod(path, 0660) == -1 || listen(d->lfd, 128) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -106,16 +111,18 @@ daemon_sync_one(const struct store_session *ss, void *arg)
 	struct daemon_sync *sy = arg;
 	struct session *s = session_get(sy->d, ss->id);
 
-	if (s != NULL && s->rowid == ss->rowid) {
+	if (s != NULL && s->row.rowid == ss->rowid) {
 		s->mark = 1;
 		return 0;
 	}
 	if (s != NULL)		/* removed and added again under the same id */
 		session_remove(s);
-	if (session_add(sy->d, ss->id, ss->rowid) == NULL) {
+	if ((s = session_load(sy->d, ss)) == NULL) {
 		log_warnx("session %s: out of memory", ss->id);
 		sy->failed = 1;
+		return 0;
 	}
+	s->mark = 1;
 	return 0;
 }
 
@@ -132,7 +139,7 @@ daemon_unmark(const char *key, size_t len, void *val, void *arg)
 struct daemon_gone {
 	struct session	**v;
 	size_t		 n;
-	int		 refresh;
+	int		 all;
 };
 
 static int
@@ -143,12 +150,16 @@ daemon_collect(const char *key, size_t len, void *val, void *arg)
 
 	(void)key;
 	(void)len;
-	if (g->refresh || !s->mark)
+	if (g->all || !s->mark)
 		g->v[g->n++] = s;
 	return 0;
 }
 
-/* Brings the held sessions in line with the database. */
+/*
+ * Brings the held sessions in line with the database (wagw-admin adds
+ * and removes rows, then SIGHUP); refresh: a reload, after which drivers
+ * may provision sessions they did not.
+ */
 static int
 daemon_sync(struct daemon *d, int refresh)
 {
@@ -169,13 +180,12 @@ daemon_sync(struct daemon *d, int refresh)
 		session_remove(g.v[i]);
 	if (refresh) {
 		g.n = 0;
-		g.refresh = 1;
+		g.all = 1;
 		hmap_each(d->sessions, daemon_collect, &g);
 		for (i = 0; i < g.n; i++)
 			session_refresh(g.v[i]);
 	}
 	free(g.v);
-	link_report_unheld(d->link);
 	return sy.failed ? -1 : 0;
 }
 
@@ -186,16 +196,37 @@ daemon_reload(struct daemon *d)
 
 	log_info("SIGHUP: reloading");
 	if (link_reload(d->link, err, sizeof(err)) == -1)
-		log_warnx("reload: %s; keeping the previous network", err);
+		log_warnx("reload: %s; keeping the previous configuration", err);
 	if (daemon_sync(d, 1) == -1)
 		log_warnx("reload: the sessions of the database were not all picked up");
 	log_info("holding %zu sessions", hmap_count(d->sessions));
 }
 
+static void
+daemon_write_free(void *arg, int rc)
+{
+	if (rc != STORE_OK)
+		log_warnx("a database write failed: %s", store_rc_str(rc));
+	free(arg);
+}
+
+void
+daemon_write(struct daemon *d, writer_fn fn, writer_done done, void *arg)
+{
+	if (writer_submit(d->wr, WRITER_RETRY, fn, done ? done : daemon_write_free,
+	    arg) == -1) {
+		log_warnx("out of memory queueing a database write");
+		if (done != NULL)
+			done(arg, STORE_ERROR);
+		else
+			free(arg);
+	}
+}
+
 void
 daemon_drain_check(struct daemon *d)
 {
-	if (!d->draining || hmap_count(d->lookups) > 0 || d->connect_waiting > 0)
+	if (!d->draining || d->nlookups > 0 || d->waiting > 0)
 		return;
 	loop_stop(d->loop);
 }
@@ -216,15 +247,17 @@ daemon_drain(struct daemon *d)
 	if (d->draining)
 		return;
 	log_info("stopping: no new connections; finishing %zu lookups in flight",
-	    hmap_count(d->lookups));
+	    d->nlookups);
 	d->draining = 1;
 	loop_io_del(d->lio);
 	d->lio = NULL;
 	close(d->lfd);
 	d->lfd = -1;
 	unlink(d->cfg->socket);
+	d->lfd_bound = 0;
 	d->drain_timer = loop_timer_add(d->loop,
 	    d->cfg->lookup_timeout_ms + DRAIN_EXTRA_MS, daemon_drain_timeout, d);
+	session_wake_drain(d);
 	daemon_drain_check(d);
 }
 
@@ -244,10 +277,28 @@ daemon_signal(struct loop_io *io, int events, void *arg)
 	}
 }
 
+/* gatewayId: [sessiond] id, else the host name. */
+static void
+daemon_gateway_id(struct daemon *d)
+{
+	char host[256];
+
+	if (d->cfg->id[0] != '\0') {
+		snprintf(d->gateway_id, sizeof(d->gateway_id), "%s", d->cfg->id);
+		return;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "localhost");
+	/* A long host name is cut to what the store keeps. */
+	host[sizeof(d->gateway_id) - 1] = '\0';
+	memcpy(d->gateway_id, host, strlen(host) + 1);
+}
+
 int
 daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errlen)
 {
 	struct daemon *d;
+	struct store *mig = NULL;
 	sigset_t set;
 	int rc;
 
@@ -261,7 +312,12 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 	d->rlc.per_minute = cfg->lookups_per_minute;
 	d->rlc.burst = cfg->lookup_burst;
 	d->rlc.per_day = cfg->lookups_per_day;
+	backoff_default(&d->boc);
+	daemon_gateway_id(d);
 	d->ev.state = session_ev_state;
+	d->ev.pairing = session_ev_pairing;
+	d->ev.paired = session_ev_paired;
+	d->ev.credentials = session_ev_credentials;
 	d->ev.seen = seen_ev;
 	d->ev.check_done = lookup_ev_check;
 	d->ev.about_done = lookup_ev_about;
@@ -271,24 +327,41 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (store_open(&d->st, cfg->database, STORE_WRITER, STORE_BUSY_MS, err,
-	    errlen) != STORE_OK)
-		goto fail;
-	if ((rc = store_migrate(d->st)) != STORE_OK) {
-		snprintf(err, errlen, "%s: cannot create or migrate the database: %s",
-		    cfg->database, store_rc_str(rc));
-		goto fail;
-	}
-	if (link_open(&d->link, cfg, d->loop, &d->ev, d, err, errlen) == -1)
-		goto fail;
-	/* Signals arrive as events; SIGPIPE never (writes use MSG_NOSIGNAL). */
+	/*
+	 * Signals arrive as events, blocked before any thread starts (the
+	 * writer, the JWKS worker) so that none of them takes one; SIGPIPE
+	 * never (writes use MSG_NOSIGNAL).
+	 */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
-	    (d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
+		snprintf(err, errlen, "signals: %s", strerror(errno));
+		goto fail;
+	}
+	if (credkey_load(cfg->credentials_key_file, d->credkey, err, errlen) == -1)
+		goto fail;
+	/* Migrate first, on a connection of its own; then the reader and the writer. */
+	if (store_open(&mig, cfg->database, STORE_WRITER, STORE_BUSY_MS, err,
+	    errlen) != STORE_OK)
+		goto fail;
+	rc = store_migrate(mig);
+	store_close(mig);
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s: cannot create or migrate the database: %s",
+		    cfg->database, store_rc_str(rc));
+		goto fail;
+	}
+	if (store_open(&d->st, cfg->database, STORE_READER, STORE_BUSY_MS, err,
+	    errlen) != STORE_OK ||
+	    (d->wr = writer_new(cfg->database, STORE_BUSY_MS, d->loop, err,
+	    errlen)) == NULL)
+		goto fail;
+	if (link_open(&d->link, cfg, d->loop, &d->ev, err, errlen) == -1)
+		goto fail;
+	if ((d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
 	    (d->sigio = loop_io_add(d->loop, d->sigfd, LOOP_READ, daemon_signal,
 	    d)) == NULL) {
 		snprintf(err, errlen, "signals: %s", strerror(errno));
@@ -302,12 +375,12 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 	}
 	if (jwksd_start(d, err, errlen) == -1)
 		goto fail;
-	log_info("listening on %s; holding %zu sessions with the %s link",
-	    cfg->socket, hmap_count(d->sessions), link_name(d->link));
+	log_info("listening on %s as %s; holding %zu sessions (new sessions get "
+	    "the %s link)", cfg->socket, d->gateway_id, hmap_count(d->sessions),
+	    cfg->link);
 	*out = d;
 	return 0;
 fail:
-	/* The socket is ours only once bound: never unlink another daemon's. */
 	daemon_free(d);
 	return -1;
 }
@@ -319,12 +392,13 @@ daemon_run(struct daemon *d)
 
 	if (!d->draining) {
 		d->draining = 1;
-		unlink(d->cfg->socket);
+		if (d->lfd_bound)
+			unlink(d->cfg->socket);
+		d->lfd_bound = 0;
 	}
 	lookup_fail_session(d, NULL, 1, IPC_ERR_UNAVAILABLE, "the daemon stopped");
+	session_shutdown_all(d);
 	client_close_all(d);
-	seen_flush(d);
-	checkcache_flush(d);
 	keyuse_flush(d);
 	log_info("stopped");
 	return rc;
@@ -339,23 +413,25 @@ daemon_free(struct daemon *d)
 	if (d->lookups != NULL)
 		lookup_fail_session(d, NULL, 1, IPC_ERR_UNAVAILABLE, "the daemon stopped");
 	client_close_all(d);
+	/* Every queued write lands, and its completion runs, before what it names goes. */
+	writer_free(d->wr);
+	d->wr = NULL;
 	if (d->sessions != NULL) {
 		session_free_all(d);
 		hmap_free(d->sessions);
 	}
 	link_close(d->link);
-	seen_free_all(d);
 	checkcache_free(d);
 	hmap_free_with(d->keyuse, free);
 	hmap_free(d->lookups);
-	if (d->lfd != -1) {
+	if (d->lfd != -1)
 		close(d->lfd);
-		if (!d->draining)
-			unlink(d->cfg->socket);
-	}
+	if (d->lfd_bound)
+		unlink(d->cfg->socket);
 	if (d->sigfd != -1)
 		close(d->sigfd);
 	store_close(d->st);
 	loop_free(d->loop);
+	OPENSSL_cleanse(d->credkey, sizeof(d->credkey));
 	free(d);
 }

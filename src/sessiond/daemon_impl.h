@@ -3,54 +3,69 @@
  * on each other.  One file per concept:
  *   daemon.c   start-up, socket, signals, reload, drain
  *   client.c   connections: buffers, framing, backpressure
- *   request.c  one request: parse, dispatch, reply
- *   session.c  a held session: link state, operator holds, status
+ *   request.c  one request: parse, dispatch, reply; the lookup ops
+ *   request_session.c  the session ops (create, start, pair, wait, ...)
+ *   session.c  a held session: its state machine, back-off, persistence
+ *   backoff.c  the reconnect delays
+ *   creds.c    credentials sealed at rest
  *   lookup.c   live lookups: cache, budget, coalescing, deadlines
- *   seen.c     what sessions see -> the store, in batched transactions
- *   checkcache.c  the check cache, written behind in batches
+ *   seen.c     what sessions see -> the store
+ *   checkcache.c  the check cache, written behind
  *   keyuse.c   API key last use -> the store, coalesced
+ *   writer.c   every store write, on a thread of its own
  *   jwksd.c    the JWKS download in a worker thread
  */
 #ifndef WAGW_SESSIOND_DAEMON_IMPL_H
 #define WAGW_SESSIOND_DAEMON_IMPL_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
 
 #include "common/config.h"
+#include "common/credkey.h"
 #include "common/jid.h"
+#include "common/status.h"
 #include "common/store.h"
 #include "ipc/ipc_msg.h"
+#include "sessiond/backoff.h"
 #include "sessiond/daemon.h"
 #include "sessiond/hmap.h"
 #include "sessiond/link.h"
 #include "sessiond/loop.h"
 #include "sessiond/ratelimit.h"
+#include "sessiond/writer.h"
 
 #define CLIENTS_MAX		1024	/* connections at once */
 #define CLIENT_INFLIGHT_MAX	64	/* requests in flight per connection */
 #define CLIENT_WBUF_HIGH	(256 * 1024)	/* stop reading above this */
-#define SEEN_ROUND_MS		5	/* store writes per loop round, in time */
-#define BACKOFF_MIN_MS		60000	/* after a rate-overlimit */
-#define BACKOFF_MAX_MS		3600000
+#define LOOKUP_BACKOFF_MIN_MS	60000	/* after a rate-overlimit */
+#define LOOKUP_BACKOFF_MAX_MS	3600000
 #define JWKS_REFRESH_MIN_S	30	/* jwks_refresh requests at most this often */
 #define STORE_BUSY_MS		2000
+#define REPLY_STORED_MS		2000	/* a reply waits this long for its write */
+#define WAIT_MAX_MS		60000	/* session_wait's longest wait */
+#define PAIR_TEXT_MAX		512	/* a QR text */
 
 struct seen_batch;
 struct jwksd;
+struct lookup;
 
 struct daemon {
 	const struct config *cfg;
+	char		 gateway_id[STORE_ID_MAX + 1];
 	struct loop	*loop;
-	struct store	*st;
+	struct store	*st;		/* the loop's reader */
+	struct writer	*wr;
 	struct link	*link;
 	struct link_events ev;
 	struct ratelimit_conf rlc;
+	struct backoff_conf boc;
+	unsigned char	 credkey[CREDKEY_LEN];
 
 	int		 lfd;		/* listening socket */
+	int		 lfd_bound;	/* ours to unlink */
 	struct loop_io	*lio;
 	int		 sigfd;
 	struct loop_io	*sigio;
@@ -58,17 +73,16 @@ struct daemon {
 	struct client	*clients;	/* live connections */
 
 	struct hmap	*sessions;	/* id -> struct session */
-	struct hmap	*lookups;	/* key -> struct lookup */
-	size_t		 connect_waiting;	/* connect requests waiting */
+	struct hmap	*lookups;	/* "c|session|phone", "a|session|jid" -> lookup */
+	struct lookup	*lookup_list;	/* every lookup in flight */
+	size_t		 nlookups;
+	uint64_t	 link_queries;	/* link queries made, for tests and stats */
+	size_t		 waiting;	/* requests waiting on sessions */
 
 	int		 draining;
 	struct loop_timer *drain_timer;
 
-	struct seen_batch *seen_head, *seen_tail;
-	struct loop_timer *seen_timer;
-
-	struct hmap	*ccache;	/* "rowid|phone" -> check answer to write */
-	struct loop_timer *ccache_timer;
+	struct hmap	*ccache;	/* "rowid|phone" -> check answer being written */
 
 	struct hmap	*keyuse;	/* key id -> int64_t last use (ms) */
 	struct loop_timer *keyuse_timer;
@@ -76,23 +90,42 @@ struct daemon {
 	struct jwksd	*jwks;
 };
 
-enum session_state { SESSION_DOWN, SESSION_CONNECTING, SESSION_UP };
-enum session_hold { HOLD_NONE, HOLD_UP, HOLD_DOWN };
+enum wait_kind {
+	WAIT_UP,	/* the legacy connect: until working, or it cannot be */
+	WAIT_CODE,	/* pairing-code: until the code is out */
+	WAIT_CHANGE	/* session_wait: until anything changes */
+};
+
+struct swait {
+	struct session	*s;
+	struct request	*r;
+	enum wait_kind	 kind;
+	uint64_t	 after;		/* WAIT_CHANGE: the seq seen */
+	struct loop_timer *timer;
+	struct swait	*next;
+};
 
 struct session {
 	struct daemon	*d;
-	char		 id[STORE_ID_MAX + 1];
-	int64_t		 rowid;
-	struct link_session_info info;
-	enum session_state state;
-	enum session_hold hold;
-	char		 reason[LINK_REASON_MAX];
+	struct store_session row;	/* as stored (status, identity, ...) */
+	struct link_sess *ls;		/* NULL when the driver could not open */
+	enum status	 status;
+	int		 running;	/* the link was started and not stopped */
+	int		 provisioned;	/* the driver pairs it without credentials */
+	unsigned char	*creds;		/* sealed; NULL: not paired */
+	size_t		 creds_len;
 	struct ratelimit rl;
-	int64_t		 backoff_until;	/* monotonic ms */
-	int64_t		 backoff_ms;
-	struct request	**waiters;	/* connect requests */
-	size_t		 nwaiters;
-	struct loop_timer *connect_timer;	/* deadline of the waiters */
+	int64_t		 lookup_backoff_until;	/* monotonic ms */
+	int64_t		 lookup_backoff_ms;
+	struct backoff	 bo;		/* reconnecting */
+	struct loop_timer *retry_timer;
+	int64_t		 up_since;	/* monotonic ms; 0: not up */
+	int		 pair_kind;	/* enum link_pair_kind, -1: nothing out */
+	char		 pair_code[PAIR_TEXT_MAX];
+	int64_t		 pair_expires_ms;
+	char		 pair_phone[16];	/* pairing by code: for this phone */
+	uint64_t	 seq;		/* bumps on every change a client can see */
+	struct swait	*waits;
 	int		 mark;		/* reload: still in the database */
 };
 
@@ -113,7 +146,10 @@ struct client {
 };
 
 enum request_op { OP_PING, OP_STATUS, OP_CONNECT, OP_DISCONNECT, OP_CHECK,
-	OP_ABOUT, OP_JWKS_REFRESH, OP_KEY_USED };
+	OP_ABOUT, OP_JWKS_REFRESH, OP_KEY_USED, OP_SESSION_CREATE,
+	OP_SESSION_DELETE, OP_SESSION_GET, OP_SESSION_START, OP_SESSION_STOP,
+	OP_SESSION_RESTART, OP_SESSION_LOGOUT, OP_SESSION_QR, OP_SESSION_PAIR_CODE,
+	OP_SESSION_WAIT, OP_SIM_SCAN, OP_SIM_LINK_CODE, OP_SIM_UNLINK };
 
 struct request_check {
 	char		 phone[16];
@@ -132,24 +168,28 @@ struct request {
 	struct request_check *checks;
 	size_t		 nchecks;
 	char		*about;
+	struct json_object *result;	/* members added to a success reply */
 };
 
 struct lookup_waiter {
 	struct request	*r;
-	size_t		 idx;		/* which phone of a check */
+	size_t		 idx;		/* which phone of the request */
 };
 
+/* One link query: a check of up to LINK_CHECK_MAX phones, or an about. */
 struct lookup {
 	struct daemon	*d;
-	char		*key;
-	size_t		 keylen;
 	struct session	*s;
 	int		 is_about;
-	char		 phone[16];
+	char		 about_key[STORE_ID_MAX + JID_STR_MAX + 8];
+	char		 (*phones)[16];	/* a check: the phones asked */
+	size_t		 nphones;
 	struct link_query *q;
 	struct loop_timer *timer;
-	struct lookup_waiter *w;
+	struct lookup_waiter *w;	/* idx: the request's phone index */
+	size_t		 *wphone;	/* per waiter: which phone of phones */
 	size_t		 nw, capw;
+	struct lookup	*prev, *next;
 };
 
 /* client.c */
@@ -171,18 +211,57 @@ void request_fail(struct request *r, int err, int64_t retry_after, const char *f
     __attribute__((format(printf, 4, 5)));
 /* Sends the reply (when the client is still there) and frees r. */
 void request_finish(struct request *r);
+/* Adds member key (val stolen) to r's success reply. */
+void request_set(struct request *r, const char *key, struct json_object *val);
+/* The "session" member, checked: NULL after failing and finishing r. */
+struct session *request_session(struct request *r, struct json_object *obj);
+
+/* request_session.c: the session ops (r is finished by them). */
+void request_session_op(struct request *r, struct json_object *obj);
+/* Puts the session (and its pairing, if any) into r's reply. */
+void request_session_reply(struct request *r, struct session *s);
 
 /* session.c */
 struct session *session_get(struct daemon *d, const char *id);
-struct session *session_add(struct daemon *d, const char *id, int64_t rowid);
+/*
+ * Holds the stored session row (its sealed credentials, if any, are
+ * read now); starts it when it should run.  NULL when out of memory.
+ */
+struct session *session_load(struct daemon *d, const struct store_session *row);
+/* Forgets s (removed from the database): lookups and waits fail not_found. */
 void session_remove(struct session *s);
-void session_connect(struct session *s, struct request *r);
-void session_disconnect(struct session *s);
-void session_status(struct session *s, int *connected, const char **reason);
+/* The operator's actions; each records the change (session_persist). */
+int session_start(struct session *s);
+void session_stop(struct session *s, const char *reason);
+/* Unpairs s: WhatsApp is told when connected; credentials deleted. */
+void session_logout(struct session *s);
+/*
+ * Begins pairing by QR (qr) or by phone code for phone (digits): 0, or -1
+ * with err set to IPC_ERR_* and *msg to why not.
+ */
+int session_pair(struct session *s, const char *phone, int *err, const char **msg);
+/* Nonzero when s holds credentials (or its driver provisions it). */
+int session_paired(const struct session *s);
+/* After a reload: the driver may now provision it. */
 void session_refresh(struct session *s);
+/*
+ * Persists s's state, then (when r is not NULL) finishes r with the
+ * session in its reply once written, or after REPLY_STORED_MS at most.
+ */
+void session_persist(struct session *s, struct request *r);
+/* Queues r on s until kind happens (or its deadline, timeout_ms). */
+int session_wait(struct session *s, struct request *r, enum wait_kind kind,
+    uint64_t after, int64_t timeout_ms);
+/* Draining: every waiting request is answered now. */
+void session_wake_drain(struct daemon *d);
+/* Shutdown: running sessions stop (they stay to run), their state stored. */
+void session_shutdown_all(struct daemon *d);
 void session_free_all(struct daemon *d);
 /* link events */
-void session_ev_state(void *arg, const char *session, int up, const char *reason);
+void session_ev_state(void *cookie, enum link_state st, const char *reason);
+void session_ev_pairing(void *cookie, const struct link_pairing *p);
+void session_ev_paired(void *cookie, const struct link_identity *id);
+void session_ev_credentials(void *cookie, const void *blob, size_t len);
 
 /* lookup.c */
 void lookup_check(struct daemon *d, struct session *s, struct request *r,
@@ -196,14 +275,12 @@ void lookup_about(struct daemon *d, struct session *s, struct request *r,
  */
 void lookup_fail_session(struct daemon *d, struct session *s, int cancel,
     int err, const char *msg);
-void lookup_ev_check(void *cookie, int rc, int on_whatsapp, const char *jid);
-void lookup_ev_about(void *cookie, int rc, const char *about);
+void lookup_ev_check(void *qcookie, const struct link_check_answer *a);
+void lookup_ev_about(void *qcookie, enum link_rc rc, int64_t retry_after_ms,
+    const char *about);
 
 /* seen.c */
-void seen_ev(void *arg, const char *session, const struct link_seen *seen);
-/* Writes everything still queued (shutdown). */
-void seen_flush(struct daemon *d);
-void seen_free_all(struct daemon *d);
+void seen_ev(void *cookie, const struct link_seen *seen);
 
 /* checkcache.c */
 /* A fresh cached answer (STORE_OK), or STORE_NOTFOUND (also when off). */
@@ -211,7 +288,6 @@ int checkcache_get(struct daemon *d, const struct session *s, const char *phone,
     int64_t now_ms, struct store_check *out);
 void checkcache_put(struct daemon *d, const struct session *s, const char *phone,
     const struct store_check *c);
-void checkcache_flush(struct daemon *d);
 void checkcache_free(struct daemon *d);
 
 /* keyuse.c */
@@ -227,5 +303,11 @@ void jwksd_stop(struct daemon *d);
 /* daemon.c */
 /* Called whenever something in flight finishes, to end a drain. */
 void daemon_drain_check(struct daemon *d);
+/*
+ * Queues a store write that must happen (writer.h, WRITER_RETRY); on no
+ * memory it is logged and dropped.  done may be NULL: arg is then freed
+ * with free().
+ */
+void daemon_write(struct daemon *d, writer_fn fn, writer_done done, void *arg);
 
 #endif

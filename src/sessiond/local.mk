@@ -2,10 +2,12 @@
 # program and the unit tests link; main.c only parses the command line.
 noinst_LIBRARIES += src/sessiond/libwagw_sessiond.a
 src_sessiond_libwagw_sessiond_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
-	$(SQLITE_CFLAGS) $(CURL_CFLAGS)
+	$(SQLITE_CFLAGS) $(CURL_CFLAGS) $(OPENSSL_CFLAGS)
 src_sessiond_libwagw_sessiond_a_SOURCES = \
+	src/sessiond/backoff.c src/sessiond/backoff.h \
 	src/sessiond/checkcache.c \
 	src/sessiond/client.c \
+	src/sessiond/creds.c src/sessiond/creds.h \
 	src/sessiond/daemon.c src/sessiond/daemon.h src/sessiond/daemon_impl.h \
 	src/sessiond/hmap.c src/sessiond/hmap.h \
 	src/sessiond/jwksd.c \
@@ -15,13 +17,15 @@ src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/lookup.c \
 	src/sessiond/loop.c src/sessiond/loop.h \
 	src/sessiond/ratelimit.c src/sessiond/ratelimit.h \
-	src/sessiond/request.c \
+	src/sessiond/request.c src/sessiond/request_session.c \
 	src/sessiond/seen.c \
 	src/sessiond/session.c \
-	src/sessiond/simnet.c src/sessiond/simnet.h
+	src/sessiond/simnet.c src/sessiond/simnet.h \
+	src/sessiond/writer.c src/sessiond/writer.h
 
 SESSIOND_LIBS = src/sessiond/libwagw_sessiond.a src/auth/libwagw_auth.a \
-	src/ipc/libwagw_ipc.a $(COMMON_LIBS) $(JSONC_LIBS) $(CURL_LIBS) -lpthread
+	src/ipc/libwagw_ipc.a $(COMMON_LIBS) $(WA_LIBS) $(JSONC_LIBS) $(CURL_LIBS) \
+	-lpthread
 
 sbin_PROGRAMS += src/sessiond/wagw-sessiond
 src_sessiond_wagw_sessiond_SOURCES = src/sessiond/main.c

@@ -30,6 +30,19 @@ static const struct {
 	{ "about", OP_ABOUT },
 	{ "jwks_refresh", OP_JWKS_REFRESH },
 	{ "key_used", OP_KEY_USED },
+	{ "session_create", OP_SESSION_CREATE },
+	{ "session_delete", OP_SESSION_DELETE },
+	{ "session_get", OP_SESSION_GET },
+	{ "session_start", OP_SESSION_START },
+	{ "session_stop", OP_SESSION_STOP },
+	{ "session_restart", OP_SESSION_RESTART },
+	{ "session_logout", OP_SESSION_LOGOUT },
+	{ "session_qr", OP_SESSION_QR },
+	{ "session_pair_code", OP_SESSION_PAIR_CODE },
+	{ "session_wait", OP_SESSION_WAIT },
+	{ "sim_scan", OP_SIM_SCAN },
+	{ "sim_link_code", OP_SIM_LINK_CODE },
+	{ "sim_unlink", OP_SIM_UNLINK },
 };
 
 static void
@@ -107,12 +120,24 @@ request_fail(struct request *r, int err, int64_t retry_after, const char *fmt, .
 	va_end(ap);
 }
 
+void
+request_set(struct request *r, const char *key, struct json_object *val)
+{
+	if (r->result == NULL && (r->result = json_object_new_object()) == NULL) {
+		json_object_put(val);
+		request_fail(r, IPC_ERR_INTERNAL, 0, "out of memory");
+		return;
+	}
+	json_object_object_add(r->result, key, val);
+}
+
 static struct json_object *
 request_result(struct request *r)
 {
-	struct json_object *o = json_object_new_object(), *arr, *item;
+	struct json_object *o, *arr, *item;
 	size_t i;
 
+	o = r->result != NULL ? json_object_get(r->result) : json_object_new_object();
 	if (o == NULL)
 		return NULL;
 	json_object_object_add(o, "id", json_object_new_int64(r->id));
@@ -158,59 +183,54 @@ request_finish(struct request *r)
 		json_object_put(o);
 	}
 	client_unref(r->c);
+	json_object_put(r->result);
 	free(r->checks);
 	free(r->about);
 	free(r);
 }
 
-/* The "session" member, checked: NULL after an error reply. */
-static struct session *
-request_session(struct client *c, uint32_t id, struct json_object *obj)
+struct session *
+request_session(struct request *r, struct json_object *obj)
 {
 	struct session *s;
 	const char *sid;
 	size_t len;
 
 	if (ipc_msg_str(obj, "session", &sid, &len) != 0 || !ids_valid(sid, len)) {
-		request_error(c, id, IPC_ERR_BAD_REQUEST,
-		    "\"session\" must be a session id");
+		request_fail(r, IPC_ERR_BAD_REQUEST, 0, "\"session\" must be a session id");
+		request_finish(r);
 		return NULL;
 	}
-	if ((s = session_get(c->d, sid)) == NULL) {
-		request_error(c, id, IPC_ERR_NOT_FOUND, "no such session");
+	if ((s = session_get(r->c->d, sid)) == NULL) {
+		request_fail(r, IPC_ERR_NOT_FOUND, 0, "no such session");
+		request_finish(r);
 		return NULL;
 	}
 	return s;
 }
 
+/* Fails r with a bad request and finishes it. */
 static void
-request_ok(struct client *c, uint32_t id, struct json_object *extra)
+request_bad(struct request *r, const char *msg)
 {
-	struct json_object *o = extra ? extra : json_object_new_object();
-
-	if (o == NULL)
-		return;
-	json_object_object_add(o, "id", json_object_new_int64(id));
-	request_send(c, o);
-	json_object_put(o);
+	request_fail(r, IPC_ERR_BAD_REQUEST, 0, "%s", msg);
+	request_finish(r);
 }
 
 static void
-request_check(struct client *c, uint32_t id, struct json_object *obj)
+request_check(struct request *r, struct json_object *obj)
 {
 	char phones[SESSIOND_CHECK_MAX][16];
 	struct json_object *arr, *v;
 	struct session *s;
-	struct request *r;
 	size_t i, n;
 
-	if ((s = request_session(c, id, obj)) == NULL)
+	if ((s = request_session(r, obj)) == NULL)
 		return;
 	if (!json_object_object_get_ex(obj, "phones", &arr) ||
 	    !json_object_is_type(arr, json_type_array) ||
 	    (n = json_object_array_length(arr)) == 0 || n > SESSIOND_CHECK_MAX) {
-		request_error(c, id, IPC_ERR_BAD_REQUEST,
-		    "\"phones\" must be an array of 1-50 phone numbers");
+		request_bad(r, "\"phones\" must be an array of 1-50 phone numbers");
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -218,83 +238,40 @@ request_check(struct client *c, uint32_t id, struct json_object *obj)
 		if (!json_object_is_type(v, json_type_string) ||
 		    phone_parse_e164(json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v), phones[i]) == -1) {
-			request_error(c, id, IPC_ERR_BAD_REQUEST,
-			    "\"phones\" must hold E.164 numbers");
+			request_bad(r, "\"phones\" must hold E.164 numbers");
 			return;
 		}
 	}
-	if ((r = request_new(c, id, OP_CHECK)) == NULL ||
-	    (r->checks = calloc(n, sizeof(*r->checks))) == NULL) {
-		if (r != NULL) {
-			request_fail(r, IPC_ERR_INTERNAL, 0, "out of memory");
-			request_finish(r);
-		} else
-			request_error(c, id, IPC_ERR_INTERNAL, "out of memory");
+	if ((r->checks = calloc(n, sizeof(*r->checks))) == NULL) {
+		request_fail(r, IPC_ERR_INTERNAL, 0, "out of memory");
+		request_finish(r);
 		return;
 	}
 	r->nchecks = n;
-	lookup_check(c->d, s, r, phones, n);
+	lookup_check(r->c->d, s, r, phones, n);
 }
 
 static void
-request_about(struct client *c, uint32_t id, struct json_object *obj)
+request_about(struct request *r, struct json_object *obj)
 {
 	struct session *s;
-	struct request *r;
 	const char *js;
 	struct jid jid;
 	size_t len;
 
 	/* As in the HTTP API: an unknown session before a bad parameter. */
-	if ((s = request_session(c, id, obj)) == NULL)
+	if ((s = request_session(r, obj)) == NULL)
 		return;
 	if (ipc_msg_str(obj, "jid", &js, &len) != 0 ||
 	    jid_parse(js, len, &jid) == -1 || !jid_is_user(&jid)) {
-		request_error(c, id, IPC_ERR_BAD_REQUEST, "\"jid\" must be a user JID");
+		request_bad(r, "\"jid\" must be a user JID");
 		return;
 	}
-	if ((r = request_new(c, id, OP_ABOUT)) == NULL) {
-		request_error(c, id, IPC_ERR_INTERNAL, "out of memory");
-		return;
-	}
-	lookup_about(c->d, s, r, &jid);
+	lookup_about(r->c->d, s, r, &jid);
 }
 
 static void
-request_status(struct client *c, uint32_t id, struct json_object *obj)
-{
-	struct json_object *o;
-	struct session *s;
-	const char *reason;
-	int up;
-
-	if ((s = request_session(c, id, obj)) == NULL)
-		return;
-	session_status(s, &up, &reason);
-	if ((o = json_object_new_object()) == NULL)
-		return;
-	json_object_object_add(o, "connected", json_object_new_boolean(up));
-	json_object_object_add(o, "reason", json_object_new_string(reason));
-	request_ok(c, id, o);
-}
-
-static void
-request_connect(struct client *c, uint32_t id, struct json_object *obj)
-{
-	struct session *s;
-	struct request *r;
-
-	if ((s = request_session(c, id, obj)) == NULL)
-		return;
-	if ((r = request_new(c, id, OP_CONNECT)) == NULL) {
-		request_error(c, id, IPC_ERR_INTERNAL, "out of memory");
-		return;
-	}
-	session_connect(s, r);
-}
-
-static void
-request_key_used(struct client *c, uint32_t id, struct json_object *obj)
+request_key_used(struct request *r, struct json_object *obj)
 {
 	const char *key;
 	size_t len;
@@ -303,22 +280,34 @@ request_key_used(struct client *c, uint32_t id, struct json_object *obj)
 	if (ipc_msg_str(obj, "keyId", &key, &len) != 0 || !ids_valid(key, len) ||
 	    ipc_msg_int(obj, "at", &at) != 0 || at < 0 ||
 	    at > (int64_t)1 << 53) {
-		request_error(c, id, IPC_ERR_BAD_REQUEST,
-		    "key_used needs \"keyId\" (an id) and \"at\" (ms)");
+		request_bad(r, "key_used needs \"keyId\" (an id) and \"at\" (ms)");
 		return;
 	}
-	if (keyuse_note(c->d, key, at) == -1) {
-		request_error(c, id, IPC_ERR_INTERNAL, "out of memory");
-		return;
-	}
-	request_ok(c, id, NULL);
+	if (keyuse_note(r->c->d, key, at) == -1)
+		request_fail(r, IPC_ERR_INTERNAL, 0, "out of memory");
+	request_finish(r);
+}
+
+static void
+request_ping(struct request *r)
+{
+	struct daemon *d = r->c->d;
+
+	request_set(r, "version", json_object_new_int(IPC_VERSION));
+	request_set(r, "server", json_object_new_string(SERVER_NAME));
+	request_set(r, "link", json_object_new_string(d->cfg->link));
+	request_set(r, "gatewayId", json_object_new_string(d->gateway_id));
+	request_set(r, "draining", json_object_new_boolean(d->draining));
+	request_set(r, "sessions", json_object_new_int64((int64_t)hmap_count(d->sessions)));
+	request_set(r, "linkQueries", json_object_new_int64((int64_t)d->link_queries));
+	request_finish(r);
 }
 
 void
 request_handle(struct client *c, const char *payload, size_t len)
 {
-	struct json_object *obj, *pong;
-	struct session *s;
+	struct json_object *obj;
+	struct request *r;
 	const char *op;
 	size_t oplen, i;
 	int64_t id;
@@ -356,42 +345,29 @@ request_handle(struct client *c, const char *payload, size_t len)
 		    "too many requests in flight on this connection");
 		goto out;
 	}
-	switch (request_ops[i].op) {
+	if ((r = request_new(c, (uint32_t)id, request_ops[i].op)) == NULL) {
+		request_error(c, (uint32_t)id, IPC_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	switch (r->op) {
 	case OP_PING:
-		if ((pong = json_object_new_object()) == NULL)
-			break;
-		json_object_object_add(pong, "version", json_object_new_int(IPC_VERSION));
-		json_object_object_add(pong, "server", json_object_new_string(SERVER_NAME));
-		json_object_object_add(pong, "link",
-		    json_object_new_string(link_name(c->d->link)));
-		json_object_object_add(pong, "draining",
-		    json_object_new_boolean(c->d->draining));
-		request_ok(c, (uint32_t)id, pong);
-		break;
-	case OP_STATUS:
-		request_status(c, (uint32_t)id, obj);
-		break;
-	case OP_CONNECT:
-		request_connect(c, (uint32_t)id, obj);
-		break;
-	case OP_DISCONNECT:
-		if ((s = request_session(c, (uint32_t)id, obj)) == NULL)
-			break;
-		session_disconnect(s);
-		request_ok(c, (uint32_t)id, NULL);
+		request_ping(r);
 		break;
 	case OP_CHECK:
-		request_check(c, (uint32_t)id, obj);
+		request_check(r, obj);
 		break;
 	case OP_ABOUT:
-		request_about(c, (uint32_t)id, obj);
+		request_about(r, obj);
 		break;
 	case OP_JWKS_REFRESH:
 		jwksd_refresh(c->d);
-		request_ok(c, (uint32_t)id, NULL);
+		request_finish(r);
 		break;
 	case OP_KEY_USED:
-		request_key_used(c, (uint32_t)id, obj);
+		request_key_used(r, obj);
+		break;
+	default:
+		request_session_op(r, obj);
 		break;
 	}
 out:

@@ -347,10 +347,53 @@ simnet_session_parse(struct simnet_ctx *x, const char *id, struct json_object *o
 	return 0;
 }
 
+/* An optional integer member within lo..hi. */
+static int
+simnet_int(struct simnet_ctx *x, struct json_object *obj, const char *path,
+    const char *key, int64_t lo, int64_t hi, int *out)
+{
+	struct json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return simnet_fail(x, path, "\"%s\" must be an integer, not %s", key,
+		    simnet_type(v));
+	n = json_object_get_int64(v);
+	if (n < lo || n > hi)
+		return simnet_fail(x, path, "\"%s\" must be %lld-%lld", key,
+		    (long long)lo, (long long)hi);
+	*out = (int)n;
+	return 0;
+}
+
+/* "pairing": how the simulated WhatsApp times QR codes and phone codes. */
+static int
+simnet_pairing(struct simnet_ctx *x, struct json_object *obj)
+{
+	static const char *const keys[] = { "qrFirstMs", "qrNextMs", "qrCount",
+	    "codeMs", NULL };
+	struct simnet *net = x->net;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return simnet_fail(x, "$.pairing", "must be an object, not %s",
+		    simnet_type(obj));
+	return simnet_keys(x, obj, "$.pairing", keys) == -1 ||
+	    simnet_int(x, obj, "$.pairing", "qrFirstMs", 1, SIMNET_PAIR_MS_MAX,
+	    &net->qr_first_ms) == -1 ||
+	    simnet_int(x, obj, "$.pairing", "qrNextMs", 1, SIMNET_PAIR_MS_MAX,
+	    &net->qr_next_ms) == -1 ||
+	    simnet_int(x, obj, "$.pairing", "qrCount", 1, 100, &net->qr_count) == -1 ||
+	    simnet_int(x, obj, "$.pairing", "codeMs", 1, SIMNET_PAIR_MS_MAX,
+	    &net->code_ms) == -1 ? -1 : 0;
+}
+
 static int
 simnet_root(struct simnet_ctx *x, struct json_object *root)
 {
-	static const char *const keys[] = { "latencyMs", "accounts", "sessions", NULL };
+	static const char *const keys[] = { "latencyMs", "pairing", "accounts",
+	    "sessions", NULL };
 	struct simnet *net = x->net;
 	char path[SIMNET_PATH_MAX];
 	struct json_object *v;
@@ -371,6 +414,9 @@ simnet_root(struct simnet_ctx *x, struct json_object *root)
 			    SIMNET_LATENCY_MAX);
 		net->latency_ms = (int)lat;
 	}
+	if (json_object_object_get_ex(root, "pairing", &v) &&
+	    simnet_pairing(x, v) == -1)
+		return -1;
 	if (json_object_object_get_ex(root, "accounts", &v)) {
 		if (!json_object_is_type(v, json_type_array))
 			return simnet_fail(x, "$.accounts", "must be an array, not %s",
@@ -406,6 +452,13 @@ simnet_root(struct simnet_ctx *x, struct json_object *root)
 			if (hmap_put(net->by_session, id, strlen(id),
 			    &net->sessions[i]) == -1)
 				return simnet_fail(x, path, "out of memory");
+			/* The first entry of an account is what it sees. */
+			if (net->sessions[i].account != NULL &&
+			    hmap_get(net->by_account, net->sessions[i].account,
+			    strlen(net->sessions[i].account)) == NULL &&
+			    hmap_put(net->by_account, net->sessions[i].account,
+			    strlen(net->sessions[i].account), &net->sessions[i]) == -1)
+				return simnet_fail(x, path, "out of memory");
 			i++;
 		}
 	}
@@ -431,10 +484,15 @@ simnet_parse(struct simnet **out, const char *name, const char *buf, size_t len,
 	    (x.net->by_lid = hmap_new()) == NULL ||
 	    (x.net->by_phone = hmap_new()) == NULL ||
 	    (x.net->by_session = hmap_new()) == NULL ||
+	    (x.net->by_account = hmap_new()) == NULL ||
 	    (tok = json_tokener_new_ex(32)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		goto out;
 	}
+	x.net->qr_first_ms = 60000;
+	x.net->qr_next_ms = 20000;
+	x.net->qr_count = 6;
+	x.net->code_ms = 180000;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, buf, (int)len);
 	end = json_tokener_get_parse_end(tok);
@@ -520,6 +578,7 @@ simnet_free(struct simnet *net)
 	free(net->sessions);
 	hmap_free(net->by_lid);
 	hmap_free(net->by_phone);
+	hmap_free(net->by_account);
 	hmap_free(net->by_session);
 	free(net);
 }
@@ -534,6 +593,12 @@ const struct simnet_account *
 simnet_by_phone(const struct simnet *net, const char *phone)
 {
 	return hmap_get(net->by_phone, phone, strlen(phone));
+}
+
+const struct simnet_session *
+simnet_by_account(const struct simnet *net, const char *phone)
+{
+	return hmap_get(net->by_account, phone, strlen(phone));
 }
 
 const struct simnet_session *

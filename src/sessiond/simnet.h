@@ -1,5 +1,5 @@
 /*
- * simnet: the simulated WhatsApp network file of OPERATIONS.md, parsed
+ * simnet: the simulated WhatsApp network file (docs/simulated-network.md), parsed
  * strictly into an immutable in-memory world (see link_sim.c for how a
  * session sees it).  Unknown members, wrong types, malformed numbers,
  * LIDs or JIDs, duplicate accounts and references to unknown accounts are
@@ -12,6 +12,7 @@
 
 #define SIMNET_FILE_MAX		(512u * 1024 * 1024)
 #define SIMNET_LATENCY_MAX	60000
+#define SIMNET_PAIR_MS_MAX	3600000
 
 enum simnet_role { SIMNET_MEMBER, SIMNET_ADMIN, SIMNET_SUPERADMIN };
 
@@ -51,11 +52,14 @@ struct simnet_session {
 
 struct simnet {
 	int		 latency_ms;
+	/* "pairing": a QR lasts qr_first_ms, then each of the following
+	 * qr_count - 1 lasts qr_next_ms; a phone code lasts code_ms. */
+	int		 qr_first_ms, qr_next_ms, qr_count, code_ms;
 	struct simnet_account *accounts;
 	size_t		 naccounts;
 	struct simnet_session *sessions;
 	size_t		 nsessions;
-	struct hmap	*by_lid, *by_phone, *by_session;
+	struct hmap	*by_lid, *by_phone, *by_session, *by_account;
 };
 
 /*
@@ -72,6 +76,9 @@ void simnet_free(struct simnet *net);
 const struct simnet_account *simnet_by_lid(const struct simnet *net, const char *lid);
 const struct simnet_account *simnet_by_phone(const struct simnet *net, const char *phone);
 const struct simnet_session *simnet_session(const struct simnet *net, const char *id);
+/* The first session entry whose "account" is phone: what that account sees. */
+const struct simnet_session *simnet_by_account(const struct simnet *net,
+    const char *phone);
 
 /* "member", "admin" or "superadmin". */
 const char *simnet_role_str(enum simnet_role role);

@@ -106,6 +106,7 @@ database = {db}
 socket = {sock}
 link = sim
 sim_network = {net}
+credentials_key_file = {dbdir}/credentials.key
 lookup_timeout_ms = 2000
 lookups_per_minute = {lookups_per_minute}
 lookup_burst = {lookup_burst}
@@ -121,7 +122,7 @@ jwt_leeway_s = 60
 [http]
 cors_origins = {origin}
 """.format(db=self.db, sock=self.socket, net=self.network_file, jwks=self.jwks_file,
-           iss=ISSUER, aud=AUDIENCE, origin=ORIGIN, **self.limits)
+           iss=ISSUER, aud=AUDIENCE, origin=ORIGIN, dbdir=self.dbdir, **self.limits)
         with open(self.config, "w") as f:
             f.write(text)
         os.chmod(self.config, 0o644)
@@ -271,7 +272,7 @@ cors_origins = {origin}
         for sid in sessions:
             while True:
                 out = self.admin("session", "status", sid, check=False).stdout
-                if out.split("\t")[1:2] == ["connected\n"] or "\tconnected" in out:
+                if out.rstrip("\n").split("\t")[1:2] == ["working"]:
                     break
                 if time.monotonic() > end:
                     raise RuntimeError("session %s not connected: %r" % (sid, out))

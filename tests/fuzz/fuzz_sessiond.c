@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "common/config.h"
+#include "common/credkey.h"
 #include "common/log.h"
 #include "common/store.h"
 #include "ipc/ipc_frame.h"
@@ -107,14 +108,18 @@ fuzz_setup(void)
 	snprintf(conf, sizeof(conf),
 	    "[store]\ndatabase = %s/db\n[sessiond]\nsocket = %s\nlink = sim\n"
 	    "sim_network = %s/net.json\nlookup_timeout_ms = 1000\n"
+	    "credentials_key_file = %s/c.key\n"
 	    "lookups_per_minute = 1000000\nlookup_burst = 1000000\n"
 	    "lookups_per_day = 100000000\n[auth]\njwks_file = %s/jwks.json\n",
-	    fuzz_dir, fuzz_sock, fuzz_dir, fuzz_dir);
+	    fuzz_dir, fuzz_sock, fuzz_dir, fuzz_dir, fuzz_dir);
 	if (config_parse_buffer(&fuzz_cfg, "fuzz.conf", conf, strlen(conf), err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "fuzz_sessiond: %s\n", err);
 		__builtin_trap();
 	}
+	snprintf(path, sizeof(path), "%s/c.key", fuzz_dir);
+	if (credkey_create(path, err, sizeof(err)) != 0)
+		__builtin_trap();
 	snprintf(path, sizeof(path), "%s/db", fuzz_dir);
 	if (store_open(&st, path, STORE_WRITER, 2000, err, sizeof(err)) != STORE_OK ||
 	    store_migrate(st) != STORE_OK ||

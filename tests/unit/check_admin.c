@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +78,8 @@ write_conf(const char *extra)
 	FILE *f = fopen(conf, "w");
 
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "[store]\ndatabase = %s\n[sessiond]\nsocket = %s/none.sock\n%s",
-	    db, dir, extra);
+	fprintf(f, "[store]\ndatabase = %s\n[sessiond]\nsocket = %s/none.sock\n"
+	    "credentials_key_file = %s/c.key\n%s", db, dir, dir, extra);
 	fclose(f);
 }
 
@@ -116,7 +118,31 @@ START_TEST(init_creates_and_reruns)
 	ck_assert_ptr_nonnull(strstr(err, "no database (run wagw-admin init)"));
 	ck_assert_int_eq(access(db, F_OK), -1);
 	ck_assert_int_eq(admin("init", NULL), 0);
-	ck_assert_ptr_nonnull(strstr(out, "schema version 1"));
+	ck_assert_ptr_nonnull(strstr(out, "schema version 2"));
+	/* The credentials key: made once, 0600, and kept by a second init. */
+	{
+		char key[200], k1[32], k2[32];
+		struct stat sb;
+		FILE *f;
+
+		snprintf(key, sizeof(key), "%s/c.key", dir);
+		ck_assert_int_eq(stat(key, &sb), 0);
+		ck_assert_int_eq(sb.st_mode & 0777, 0600);
+		ck_assert_int_eq(sb.st_size, 32);
+		ck_assert_ptr_nonnull(f = fopen(key, "rb"));
+		ck_assert_int_eq(fread(k1, 1, 32, f), 32);
+		fclose(f);
+		ck_assert_int_eq(admin("init", NULL), 0);
+		ck_assert_ptr_nonnull(f = fopen(key, "rb"));
+		ck_assert_int_eq(fread(k2, 1, 32, f), 32);
+		fclose(f);
+		ck_assert_mem_eq(k1, k2, 32);
+		/* One others could read is refused. */
+		ck_assert_int_eq(chmod(key, 0644), 0);
+		ck_assert_int_eq(admin("init", NULL), 2);
+		ck_assert_ptr_nonnull(strstr(err, "must be readable by its owner only"));
+		ck_assert_int_eq(chmod(key, 0600), 0);
+	}
 	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
 	ck_assert_int_eq(admin("init", NULL), 0);
 	ck_assert_int_eq(admin("org", "list", NULL), 0);
@@ -146,6 +172,16 @@ START_TEST(usage_errors_exit_1)
 	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read",
 	    "--expires-in", "7d", NULL), 1);
 	ck_assert_int_eq(admin("key", "revoke", NULL), 1);
+	ck_assert_int_eq(admin("session", "add", "S1", "--org", "acme", "--link", "irc",
+	    NULL), 1);
+	ck_assert_int_eq(admin("session", "pair", NULL), 1);
+	ck_assert_int_eq(admin("session", "pair", "S1", "--phone", "12", NULL), 1);
+	ck_assert_int_eq(admin("session", "logout", NULL), 1);
+	ck_assert_int_eq(admin("sim", NULL), 1);
+	ck_assert_int_eq(admin("sim", "scan", "qr", NULL), 1);
+	ck_assert_int_eq(admin("sim", "scan", "qr", "--account", "abc", NULL), 1);
+	ck_assert_int_eq(admin("sim", "link-code", NULL), 1);
+	ck_assert_int_eq(admin("sim", "unlink", "bad id", NULL), 1);
 	/* Nothing above changed the database. */
 	ck_assert_int_eq(admin("org", "list", NULL), 0);
 	ck_assert_str_eq(out, "");
@@ -169,7 +205,7 @@ START_TEST(sessions_need_a_known_org_and_a_fresh_id)
 	ck_assert_int_eq(json_object_array_length(list), 1);
 	s = json_object_array_get_idx(list, 0);
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "id")), "S1");
-	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "org")), "acme");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "organizationId")), "acme");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(s, "label")), "Main");
 	json_object_put(list);
 	ck_assert_int_eq(admin("org", "list", "--json", NULL), 0);
@@ -245,7 +281,7 @@ START_TEST(config_problems_exit_2)
 {
 	write_conf("[sessiond]\nlookup_burst = lots\n");
 	ck_assert_int_eq(admin("init", NULL), 2);
-	ck_assert_ptr_nonnull(strstr(err, "wagw.conf:6: lookup_burst: \"lots\" is not a whole number"));
+	ck_assert_ptr_nonnull(strstr(err, "wagw.conf:7: lookup_burst: \"lots\" is not a whole number"));
 	ck_assert_int_eq(unlink(conf), 0);
 	ck_assert_int_eq(admin("init", NULL), 2);
 	ck_assert_ptr_nonnull(strstr(err, "cannot open"));
@@ -303,16 +339,34 @@ START_TEST(daemon_commands_with_daemon)
 	for (i = 0; i < 100 && access(sock, F_OK) == -1; i++)
 		usleep(50000);
 	ck_assert_int_eq(admin("session", "status", NULL), 0);
-	ck_assert_str_eq(out, "S1\tconnected\n"
-	    "S2\tdisconnected\tconfigured to start disconnected\n"
-	    "S3\tdisconnected\tnot in the simulated network\n");
+	/* S1 connects at once (latency 0); wait for it, not for the timing. */
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(admin("session", "status", "S1", NULL), 0);
+		if (strcmp(out, "S1\tworking\n") == 0)
+			break;
+		usleep(20000);
+	}
+	ck_assert_int_eq(admin("session", "status", NULL), 0);
+	/* S2 is provisioned but starts stopped; S3 is not paired. */
+	ck_assert_str_eq(out, "S1\tworking\nS2\tstopped\nS3\tstopped\n");
+	ck_assert_int_eq(admin("session", "connect", "S3", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "not paired"));
+	ck_assert_int_eq(admin("sim", "link-code", "ABCD-1234", NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "no session waits for this code"));
+	ck_assert_int_eq(admin("sim", "scan", "nothing", "--account", "+14155550000",
+	    NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "no session shows this QR code"));
+	ck_assert_int_eq(admin("sim", "unlink", "S9", NULL), 2);
 	ck_assert_int_eq(admin("session", "disconnect", "S1", NULL), 0);
 	ck_assert_int_eq(admin("session", "status", "S1", NULL), 0);
-	ck_assert_str_eq(out, "S1\tdisconnected\tdisconnected by the operator\n");
+	ck_assert_str_eq(out, "S1\tstopped\tdisconnected by the operator\n");
 	ck_assert_int_eq(admin("session", "connect", "S1", NULL), 0);
 	ck_assert_int_eq(admin("session", "connect", "S2", NULL), 0);
 	ck_assert_int_eq(admin("session", "status", "S2", NULL), 0);
-	ck_assert_str_eq(out, "S2\tconnected\n");
+	ck_assert_str_eq(out, "S2\tworking\n");
+	ck_assert_int_eq(admin("session", "logout", "S2", NULL), 0);
+	ck_assert_int_eq(admin("session", "status", "S2", NULL), 0);
+	ck_assert_str_eq(out, "S2\tlogged_out\n");
 	kill(daemon, SIGTERM);
 	ck_assert_int_eq(waitpid(daemon, &status, 0), daemon);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);

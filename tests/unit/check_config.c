@@ -54,6 +54,14 @@ START_TEST(config_full_file)
 	    "lookup_burst = 5\n"
 	    "lookups_per_day = 100\n"
 	    "check_cache_s = 0\n"
+	    "id = gw-1\n"
+	    "credentials_key_file = /tmp/c.key\n"
+	    "[whatsapp]\n"
+	    "url = ws://127.0.0.1:9443/ws/chat\n"
+	    "ca_file = /tmp/ca.pem\n"
+	    "noise_root_key = 142375574d0a587166aae71ebe516437c4a28b73e3695c6ce1f7f9545da8ee6b\n"
+	    "version = 2.3000.1023456789\n"
+	    "version_url = http://localhost:8000/sw.js\n"
 	    "[auth]\n"
 	    "jwks_file = /tmp/jwks.json\n"
 	    "jwks_url = https://auth.example.com/.well-known/jwks.json\n"
@@ -76,6 +84,12 @@ START_TEST(config_full_file)
 	ck_assert_str_eq(cfg.jwt_audience, "wagw");
 	ck_assert_int_eq(cfg.jwt_leeway_s, 0);
 	ck_assert_str_eq(cfg.platform_role_claim, "platform_role");
+	ck_assert_str_eq(cfg.id, "gw-1");
+	ck_assert_str_eq(cfg.credentials_key_file, "/tmp/c.key");
+	ck_assert_str_eq(cfg.wa.url, "ws://127.0.0.1:9443/ws/chat");
+	ck_assert_str_eq(cfg.wa.ca_file, "/tmp/ca.pem");
+	ck_assert_str_eq(cfg.wa.version, "2.3000.1023456789");
+	ck_assert_str_eq(cfg.wa.version_url, "http://localhost:8000/sw.js");
 	ck_assert_uint_eq(cfg.cors_origins_n, 2);
 	ck_assert_int_eq(config_cors_allowed(&cfg, "https://app.example.com", 23), 1);
 	ck_assert_int_eq(config_cors_allowed(&cfg, "http://localhost:3000", 21), 1);
@@ -105,8 +119,26 @@ START_TEST(config_errors)
 		    "t.conf:2: lookups_per_day: must be between 1 and 100000000" },
 		{ __LINE__, "[sessiond]\nlookup_burst =\n",
 		    "t.conf:2: lookup_burst: \"\" is not a whole number" },
-		{ __LINE__, "[sessiond]\nlink = whatsapp\n",
-		    "t.conf:2: link: unknown link driver \"whatsapp\" (known: sim)" },
+		{ __LINE__, "[sessiond]\nlink = telegram\n",
+		    "t.conf:2: link: unknown link driver \"telegram\" (known: sim, whatsapp)" },
+		{ __LINE__, "[sessiond]\nid = gw.1\n",
+		    "t.conf:2: id: must be 1-64 of A-Z a-z 0-9 _ - (or empty: the host name)" },
+		{ __LINE__, "[sessiond]\ncredentials_key_file =\n",
+		    "t.conf:2: credentials_key_file: must not be empty" },
+		{ __LINE__, "[whatsapp]\nurl = https://web.whatsapp.com/ws/chat\n",
+		    "t.conf:2: url: must be a wss://host[:port]/path URL (ws:// only to localhost)" },
+		{ __LINE__, "[whatsapp]\nurl = ws://example.com/ws\n",
+		    "t.conf:2: url: must be a wss://host[:port]/path URL (ws:// only to localhost)" },
+		{ __LINE__, "[whatsapp]\nurl = wss://host\n",
+		    "t.conf:2: url: must be a wss://host[:port]/path URL (ws:// only to localhost)" },
+		{ __LINE__, "[whatsapp]\nnoise_root_key = abc\n",
+		    "t.conf:2: noise_root_key: must be 64 hex digits (or empty)" },
+		{ __LINE__, "[whatsapp]\nversion = 2.3000\n",
+		    "t.conf:2: version: must be a version like 2.3000.1023456789 (or empty: built in)" },
+		{ __LINE__, "[whatsapp]\nversion = 2..3\n",
+		    "t.conf:2: version: must be a version like 2.3000.1023456789 (or empty: built in)" },
+		{ __LINE__, "[whatsapp]\nversion_url = http://example.com/sw.js\n",
+		    "t.conf:2: version_url: must be an https:// URL (http:// only to localhost)" },
 		{ __LINE__, "[store]\ndatabase =\n", "t.conf:2: database: must not be empty" },
 		{ __LINE__, "[store]\ndatabase = /a\ndatabase = /b\n", "t.conf:3: database: given twice" },
 		{ __LINE__, "[store]\ndatabase = /a ; old\n",

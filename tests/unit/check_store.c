@@ -38,6 +38,23 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* One integer a query of the test's own connection gives (checks only). */
+static int64_t
+count_rows(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int64_t n = -1;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
 START_TEST(migrate_from_empty_and_again)
 {
 	int v;
@@ -113,9 +130,157 @@ START_TEST(orgs_and_sessions)
 	ck_assert_str_eq(s.org, "acme");
 	ck_assert_int_gt(s.rowid, 0);
 	ck_assert_int_eq(store_session_lookup(st, "S2", &s), STORE_NOTFOUND);
-	ck_assert_int_eq(store_session_set_self(st, s.rowid, "628", NULL, NULL, 5), STORE_OK);
 	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_OK);
 	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_NOTFOUND);
+}
+END_TEST
+
+/* A session's life as the daemon stores it: state, account, credentials. */
+START_TEST(session_state_identity_creds)
+{
+	struct store_session_new n = { "S9", "acme", "Support", "whatsapp", "gw-1", 1 };
+	struct store_session_state state = { "working", NULL, 1, "gw-2", 1700 };
+	struct store_session_identity id = { "6281234567890",
+	    "6281234567890@s.whatsapp.net", "205227043110953@lid", "Acme" };
+	struct store_session_identity none = { NULL, NULL, NULL, NULL };
+	struct store_session s;
+	unsigned char *blob;
+	size_t len;
+	int64_t rowid = 0;
+
+	ck_assert_int_eq(store_org_add(st, "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_create(st, &n, 100, &rowid), STORE_OK);
+	ck_assert_int_gt(rowid, 0);
+	ck_assert_int_eq(store_session_get(st, "S9", &s), STORE_OK);
+	ck_assert_int_eq(s.rowid, rowid);
+	ck_assert_str_eq(s.link, "whatsapp");
+	ck_assert_str_eq(s.label, "Support");
+	ck_assert_str_eq(s.status, "stopped");
+	ck_assert_str_eq(s.gateway_id, "gw-1");
+	ck_assert_int_eq(s.autostart, 1);
+	ck_assert_int_eq(s.created_ms, 100);
+	ck_assert_int_eq(s.last_connected_ms, 0);
+
+	ck_assert_int_eq(store_session_set_state(st, rowid, &state, 200), STORE_OK);
+	ck_assert_int_eq(store_session_set_identity(st, rowid, &id, 300), STORE_OK);
+	ck_assert_int_eq(store_session_get(st, "S9", &s), STORE_OK);
+	ck_assert_str_eq(s.status, "working");
+	ck_assert_str_eq(s.reason, "");
+	ck_assert_str_eq(s.gateway_id, "gw-2");
+	ck_assert_int_eq(s.last_connected_ms, 1700);
+	ck_assert_str_eq(s.phone, "6281234567890");
+	ck_assert_str_eq(s.lid, "205227043110953@lid");
+	ck_assert_str_eq(s.push_name, "Acme");
+	ck_assert_int_eq(s.updated_ms, 300);
+	/* A later state without a connection keeps the last one. */
+	state.status = "failed";
+	state.reason = "replaced";
+	state.autostart = 0;
+	state.last_connected_ms = 0;
+	ck_assert_int_eq(store_session_set_state(st, rowid, &state, 400), STORE_OK);
+	ck_assert_int_eq(store_session_set_identity(st, rowid, &none, 400), STORE_OK);
+	ck_assert_int_eq(store_session_get(st, "S9", &s), STORE_OK);
+	ck_assert_str_eq(s.reason, "replaced");
+	ck_assert_int_eq(s.autostart, 0);
+	ck_assert_int_eq(s.last_connected_ms, 1700);
+	ck_assert_str_eq(s.phone, "");
+
+	ck_assert_int_eq(store_creds_get(st, rowid, &blob, &len), STORE_NOTFOUND);
+	ck_assert_int_eq(store_creds_put(st, rowid, (const unsigned char *)"\0ab", 3, 5),
+	    STORE_OK);
+	ck_assert_int_eq(store_creds_put(st, rowid, (const unsigned char *)"\0abc", 4, 6),
+	    STORE_OK);
+	ck_assert_int_eq(store_creds_get(st, rowid, &blob, &len), STORE_OK);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_mem_eq(blob, "\0abc", 4);
+	free(blob);
+	ck_assert_int_eq(store_creds_delete(st, rowid), STORE_OK);
+	ck_assert_int_eq(store_creds_get(st, rowid, &blob, &len), STORE_NOTFOUND);
+	/* Deleting the session deletes its credentials. */
+	ck_assert_int_eq(store_creds_put(st, rowid, (const unsigned char *)"x", 1, 7),
+	    STORE_OK);
+	ck_assert_int_eq(store_session_rm(st, "S9"), STORE_OK);
+	ck_assert_int_eq(store_creds_get(st, rowid, &blob, &len), STORE_NOTFOUND);
+	/* wagw-admin's sessions: the sim link, autostart never set. */
+	ck_assert_int_eq(store_session_add(st, "S8", "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_get(st, "S8", &s), STORE_OK);
+	ck_assert_str_eq(s.link, "sim");
+	ck_assert_int_eq(s.autostart, -1);
+}
+END_TEST
+
+struct page_walk {
+	char		 ids[4096];
+	int64_t		 last;
+	int		 n;
+};
+
+static int
+collect_page(const struct store_session *s, void *arg)
+{
+	struct page_walk *w = arg;
+
+	strcat(w->ids, s->id);
+	strcat(w->ids, ";");
+	w->last = s->rowid;
+	w->n++;
+	return 0;
+}
+
+/* The Sessions list pages by rowid within one organization. */
+START_TEST(session_pages)
+{
+	struct page_walk w;
+	char id[16], plan[1024];
+	int i, more, pages = 0;
+
+	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_org_add(st, "b", "", 1), STORE_OK);
+	for (i = 0; i < 7; i++) {
+		snprintf(id, sizeof(id), "A%d", 9 - i);	/* ids against the order */
+		ck_assert_int_eq(store_session_add(st, id, "a", "", i), STORE_OK);
+		snprintf(id, sizeof(id), "B%d", i);
+		ck_assert_int_eq(store_session_add(st, id, "b", "", i), STORE_OK);
+	}
+	memset(&w, 0, sizeof(w));
+	do {
+		ck_assert_int_eq(store_session_page(st, "a", w.last, 3, collect_page,
+		    &w, &more), STORE_OK);
+		pages++;
+	} while (more);
+	ck_assert_int_eq(pages, 3);
+	ck_assert_int_eq(w.n, 7);
+	ck_assert_str_eq(w.ids, "A9;A8;A7;A6;A5;A4;A3;");
+	/* A full last page says there is no more. */
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(store_session_page(st, "b", 0, 7, collect_page, &w, &more),
+	    STORE_OK);
+	ck_assert_int_eq(more, 0);
+	ck_assert_int_eq(w.n, 7);
+	ck_assert_int_eq(store_session_page_plan(st, plan, sizeof(plan)), STORE_OK);
+	ck_assert_msg(strstr(plan, "sessions_org_sid") != NULL, "plan: %s", plan);
+	ck_assert_msg(strstr(plan, "TEMP B-TREE") == NULL, "plan sorts: %s", plan);
+}
+END_TEST
+
+/* A person known by phone only waits aside, then joins its LID. */
+START_TEST(phone_only_people)
+{
+	struct store_seen_contact pn = { NULL, "14155550123", "Bob", "Bob & Co" };
+	struct store_seen_contact both = { "99887766554433", "14155550123", NULL, NULL };
+	struct store_session s;
+	int64_t id = -1;
+
+	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "S1", "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "S1", &s), STORE_OK);
+	ck_assert_int_eq(store_contact_upsert(st, s.rowid, &pn, 10, &id), STORE_OK);
+	ck_assert_int_eq(id, 0);
+	ck_assert_int_eq(store_contact_upsert(st, s.rowid, &both, 20, &id), STORE_OK);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM pn_contacts"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE push_name = 'Bob'"
+	    " AND business_name = 'Bob & Co' AND phone = '14155550123'"), 1);
 }
 END_TEST
 
@@ -643,6 +808,9 @@ store_suite(void)
 	tcase_add_test(tc, reader_refuses_uninitialized);
 	tcase_add_test(tc, reader_is_query_only);
 	tcase_add_test(tc, orgs_and_sessions);
+	tcase_add_test(tc, session_state_identity_creds);
+	tcase_add_test(tc, session_pages);
+	tcase_add_test(tc, phone_only_people);
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);

@@ -1,0 +1,77 @@
+/*
+ * wagw-admin sim: what a phone does, against the simulated network
+ * (link = sim only): scan a session's QR code, enter its pairing code,
+ * remove its linked device.  The running daemon plays them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "common/ids.h"
+#include "common/phone.h"
+#include "ipc/sessiond_client.h"
+
+#define SIM_SCAN_USAGE		"sim scan QR_TEXT --account PHONE"
+#define SIM_LINK_CODE_USAGE	"sim link-code CODE"
+#define SIM_UNLINK_USAGE	"sim unlink SESSION"
+#define SIM_DAEMON_MS		5000
+
+static int
+sim_scan(struct admin *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "account", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char digits[PHONE_DIGITS_MAX + 1];
+	struct sessiond_client *sd;
+	const char *account = NULL;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'a')
+			return admin_usage(SIM_SCAN_USAGE, "unknown option");
+		account = optarg;
+	}
+	if (optind != argc - 1 || account == NULL)
+		return admin_usage(SIM_SCAN_USAGE, "sim scan takes the QR text and --account");
+	if (phone_parse_e164(account, strlen(account), digits) == -1)
+		return admin_usage(SIM_SCAN_USAGE, "--account is an E.164 number");
+	if ((rc = admin_daemon(a, &sd)) != ADMIN_OK)
+		return rc;
+	if ((rc = admin_daemon_rc(a, "sim scan", sessiond_sim(sd, "sim_scan",
+	    argv[optind], digits, SIM_DAEMON_MS))) == ADMIN_OK)
+		fprintf(stderr, "wagw-admin: the phone of +%s scanned the code\n", digits);
+	return rc;
+}
+
+static int
+sim_one(struct admin *a, int argc, char **argv, const char *op, const char *usage)
+{
+	struct sessiond_client *sd;
+	int rc;
+
+	if (argc != 2)
+		return admin_usage(usage, "sim %s takes one argument", argv[0]);
+	if (strcmp(op, "sim_unlink") == 0 && !ids_valid(argv[1], strlen(argv[1])))
+		return admin_usage(usage, "session ids are 1-64 of A-Z a-z 0-9 _ -");
+	if ((rc = admin_daemon(a, &sd)) != ADMIN_OK)
+		return rc;
+	return admin_daemon_rc(a, argv[0], sessiond_sim(sd, op, argv[1], NULL,
+	    SIM_DAEMON_MS));
+}
+
+int
+admin_sim(struct admin *a, int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "scan") == 0)
+		return sim_scan(a, argc, argv);
+	if (argc >= 1 && strcmp(argv[0], "link-code") == 0)
+		return sim_one(a, argc, argv, "sim_link_code", SIM_LINK_CODE_USAGE);
+	if (argc >= 1 && strcmp(argv[0], "unlink") == 0)
+		return sim_one(a, argc, argv, "sim_unlink", SIM_UNLINK_USAGE);
+	return admin_usage(SIM_SCAN_USAGE "\n       wagw-admin " SIM_LINK_CODE_USAGE
+	    "\n       wagw-admin " SIM_UNLINK_USAGE, "unknown sim command");
+}
