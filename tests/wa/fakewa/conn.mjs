@@ -270,6 +270,9 @@ export class Conn {
 		}
 		if (type !== 'get' && type !== 'set') return this.send(iqError(iq, 400, 'bad-request'));
 		if (!iq.attrs.to) this.srv.note(this, `iq ${xmlns} without "to"`);
+		// Decoded "s.whatsapp.net" (no "@") was a token or raw string on the
+		// wire; WhatsApp's clients send the server JID as JID_PAIR (fa 00 03).
+		else if (iq.attrs.to === 's.whatsapp.net') this.srv.note(this, `iq ${xmlns} to="s.whatsapp.net" as a string, not the server JID`);
 		const ctx = { device: this.jid, conn: this.id, mode: this.kind, iq };
 		const f = this.srv.faults.take(['iq-timeout', 'iq-error'], ctx);
 		if (f?.kind === 'iq-timeout') return this.srv.log('iq-dropped', { conn: this.id, jid: this.jid, id, xmlns, fault: f.id });

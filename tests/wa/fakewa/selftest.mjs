@@ -124,6 +124,9 @@ check(bu && verify(Buffer.from(kid(bu, 'identity').content), Buffer.concat([Buff
 // ---- pings both ways, silence ----
 const pr = await c.query(iq('w:p', 'get'));
 check(pr?.attrs.type === 'result' && pr.attrs.from === S, 'w:p ping answered');
+const pt = await c.query(iq('w:p', 'get', undefined, 's.whatsapp.net'));
+const tokNote = (await ctl('GET', '/problems')).notes.find((n) => /as a string, not the server JID/.test(n.what));
+check(pt?.attrs.from === S && tokNote, 'to="s.whatsapp.net" as a plain token: answered from the JID, and noted');
 const from = c.nodes.length;
 await ctl('POST', '/ping', { device: jid });
 const sp = await c.next((n) => n.attrs?.xmlns === 'urn:xmpp:ping', 3000, from);

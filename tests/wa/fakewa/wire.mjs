@@ -59,16 +59,18 @@ export const lidJid = (lid, device) => `${lid}${device ? `:${device}` : ''}@lid`
 // A bare user part of a PN or LID JID, or of "+digits".
 export const userOf = (s) => parseJid(s)?.user ?? String(s).replace(/^\+/, '');
 
-// IQ replies.  WhatsApp answers from the address the request went to.
+// IQ replies.  WhatsApp answers from the address the request went to,
+// the server always as the JID (also when a client wrote the plain token).
+const replyFrom = (to) => (!to || to === 's.whatsapp.net' ? SERVER : to);
 export function iqResult(req, content) {
-	const node = { tag: 'iq', attrs: { from: req.attrs.to || SERVER, type: 'result', id: req.attrs.id } };
+	const node = { tag: 'iq', attrs: { from: replyFrom(req.attrs.to), type: 'result', id: req.attrs.id } };
 	if (content) node.content = content;
 	return node;
 }
 export function iqError(req, code, text, extra = {}) {
 	const attrs = { code: String(code), text };
 	for (const [k, v] of Object.entries(extra)) if (v !== undefined) attrs[k] = String(v);
-	return { tag: 'iq', attrs: { from: req.attrs.to || SERVER, type: 'error', id: req.attrs.id }, content: [{ tag: 'error', attrs }] };
+	return { tag: 'iq', attrs: { from: replyFrom(req.attrs.to), type: 'error', id: req.attrs.id }, content: [{ tag: 'error', attrs }] };
 }
 
 // The error texts WhatsApp pairs with each code (XMPP-style names).
