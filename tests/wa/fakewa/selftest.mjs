@@ -7,7 +7,7 @@
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initAuthCreds, generateRegistrationNode, generateLoginNode, configureSuccessfulPairing, Browsers, proto } from 'baileys';
+import { initAuthCreds, generateRegistrationNode, generateLoginNode, configureSuccessfulPairing, encodeSignedDeviceIdentity, Browsers, proto } from 'baileys';
 import { Tally } from '../lib.mjs';
 import { startFakeWA } from './ctl.mjs';
 import { RawClient } from './rawclient.mjs';
@@ -49,6 +49,46 @@ const e515 = await c.next((n) => n.tag === 'stream:error');
 check(e515?.attrs.code === '515' && await c.closed(), 'stream:error 515 then close');
 Object.assign(creds, upd);
 const jid = paired.jid;
+
+// The pair-device-sign check is real: tampered replies link nothing.
+const tampered = {
+	'deviceSignature does not verify': (a) => { a.deviceSignature[5] ^= 1; },
+	'accountSignatureKey must be omitted': (a, keep) => { keep.key = true; },
+	'key-index=': (a, keep) => { keep.index = '99'; },
+};
+for (const [want, tamper] of Object.entries(tampered)) {
+	const cr = initAuthCreds();
+	const r = await RawClient.connect(fw.ready.plainUrl, { noiseKey: cr.noiseKey, payload: generateRegistrationNode(cr, CONFIG) });
+	const p = await r.next((n) => kid(n, 'pair-device'));
+	r.send({ tag: 'iq', attrs: { to: S, type: 'result', id: p.attrs.id } });
+	const ref = Buffer.from(kids(kid(p, 'pair-device'))[0].content).toString();
+	const sc = ctl('POST', '/scan', { qr: [ref, b64(cr.noiseKey.public), b64(cr.signedIdentityKey.public), cr.advSecretKey].join(','), phone: A });
+	const ps2 = await r.next((n) => kid(n, 'pair-success'));
+	const { reply: rep, creds: u2 } = configureSuccessfulPairing(ps2, cr);
+	const keep = {};
+	const acct = { ...u2.account, deviceSignature: Buffer.from(u2.account.deviceSignature) };
+	tamper(acct, keep);
+	const di = kid(kid(rep, 'pair-device-sign'), 'device-identity');
+	di.content = encodeSignedDeviceIdentity(acct, !!keep.key);
+	if (keep.index) di.attrs['key-index'] = keep.index;
+	r.send(rep);
+	const res = await sc;
+	check(!res.ok && res.problems.some((x) => x.includes(want)) && !(await r.next((n) => n.tag === 'stream:error', 300)), `pair-device-sign rejected (no 515): ${want}`, JSON.stringify(res));
+	r.close();
+}
+{
+	const cr = initAuthCreds();
+	const r = await RawClient.connect(fw.ready.plainUrl, { noiseKey: cr.noiseKey, payload: generateRegistrationNode(cr, CONFIG) });
+	await r.next((n) => kid(n, 'pair-device'));
+	const hello = await r.query(iq('md', 'set', [{ tag: 'link_code_companion_reg', attrs: { jid: `${A}${S}`, stage: 'companion_hello', should_show_push_notification: 'true' }, content: [
+		{ tag: 'link_code_pairing_wrapped_companion_ephemeral_pub', attrs: {}, content: Buffer.alloc(80, 1) },
+		{ tag: 'companion_server_auth_key_pub', attrs: {}, content: cr.noiseKey.public },
+		{ tag: 'companion_platform_id', attrs: {}, content: '1' },
+		{ tag: 'companion_platform_display', attrs: {}, content: 'nonsense' },
+		{ tag: 'link_code_pairing_nonce', attrs: {}, content: Buffer.from([0]) }] }]));
+	check(kid(hello, 'error')?.attrs.code === '400', 'companion_hello with an implausible platform display answers 400');
+	r.close();
+}
 
 // A passive login (as whatsmeow logs in): nothing is delivered before <active/>.
 const loginPayload = (extra = {}) => ({ ...generateLoginNode(jid, CONFIG), passive: true, pull: true, ...extra });
