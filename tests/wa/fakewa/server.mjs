@@ -28,7 +28,7 @@ export class FakeWA {
 		this.conns = new Map(); this.connSeq = 0; this.iqSeq = 0; this.iqPrefix = randomBytes(2).readUInt16BE();
 		this.faults = new Faults();
 		this.pending = new Map();
-		this.devices = new Map(); this.accounts = new Map(); this.offline = new Map(); this.userKeys = new Map();
+		this.devices = new Map(); this.accounts = new Map(); this.offline = new Map();
 		this.dir = new Directory(opts.fixtures || {});
 		const saved = this.opts.stateFile && existsSync(this.opts.stateFile) ? JSON.parse(readFileSync(this.opts.stateFile, 'utf8')) : undefined;
 		this.keys = makeKeys(saved?.keys);

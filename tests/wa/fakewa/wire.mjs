@@ -6,7 +6,6 @@ import { getBinaryNodeChild, getBinaryNodeChildren } from 'baileys';
 // (fa 00 03), as WhatsApp sends it: whatsmeow compares `from` against a
 // JID value, so the bare token "s.whatsapp.net" would not match.
 export const SERVER = '@s.whatsapp.net';
-export const GROUPS = '@g.us';
 
 export const now = () => Math.floor(Date.now() / 1000);
 export const child = getBinaryNodeChild;
@@ -56,8 +55,6 @@ export function parseJid(s) {
 }
 export const pnJid = (phone, device) => `${phone}${device ? `:${device}` : ''}@s.whatsapp.net`;
 export const lidJid = (lid, device) => `${lid}${device ? `:${device}` : ''}@lid`;
-// A bare user part of a PN or LID JID, or of "+digits".
-export const userOf = (s) => parseJid(s)?.user ?? String(s).replace(/^\+/, '');
 
 // IQ replies.  WhatsApp answers from the address the request went to,
 // the server always as the JID (also when a client wrote the plain token).
@@ -79,8 +76,3 @@ export const ERROR_TEXT = {
 	406: 'not-acceptable', 409: 'conflict', 429: 'rate-overlimit', 500: 'internal-server-error',
 	501: 'feature-not-implemented', 503: 'service-unavailable',
 };
-
-export function randomId(rand) {
-	// Message ids look like 3EB0 + 18 upper-case hex characters (WA Web's form).
-	return '3EB0' + rand(9).toString('hex').toUpperCase();
-}
