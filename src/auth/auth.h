@@ -88,6 +88,9 @@ enum authz_decision {
  * (one store lookup, a constant-time organization compare).  A store
  * error (busy or any other) is AUTHZ_UNAVAILABLE.
  */
+/* Nonzero when p (authenticated) holds cap (not 0) in its organization. */
+int authz_has_cap(const struct auth_principal *p, unsigned cap);
+
 enum authz_decision authz_decide(struct store *st, const struct auth_principal *p,
     unsigned cap, const char *session_id, size_t len, struct store_session *session);
 

@@ -11,6 +11,13 @@
  */
 static const char authz_dummy_id[] = "!";
 
+int
+authz_has_cap(const struct auth_principal *p, unsigned cap)
+{
+	return p != NULL && p->kind != AUTH_KIND_NONE && cap != 0 &&
+	    (p->caps & cap) == cap;
+}
+
 enum authz_decision
 authz_decide(struct store *st, const struct auth_principal *p, unsigned cap,
     const char *session_id, size_t len, struct store_session *session)
@@ -21,8 +28,7 @@ authz_decide(struct store *st, const struct auth_principal *p, unsigned cap,
 
 	memset(session, 0, sizeof(*session));
 	/* CONTRACT.md order: capability (403) before the session (404). */
-	if (p == NULL || p->kind == AUTH_KIND_NONE || cap == 0 ||
-	    (p->caps & cap) != cap)
+	if (!authz_has_cap(p, cap))
 		return AUTHZ_FORBIDDEN;
 	valid = session_id != NULL && ids_valid(session_id, len);
 	if (valid) {

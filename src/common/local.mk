@@ -12,6 +12,7 @@ src_common_libwagw_common_a_SOURCES = \
 	src/common/file.c src/common/file.h \
 	src/common/ids.c src/common/ids.h \
 	src/common/jid.c src/common/jid.h \
+	src/common/json_strict.c src/common/json_strict.h \
 	src/common/log.c src/common/log.h \
 	src/common/phone.c src/common/phone.h \
 	src/common/qr.c src/common/qr.h \

@@ -57,6 +57,15 @@ authorize(struct auth *a, struct store *st, const struct request *req,
 		response_detail(r, "auth: database busy");
 		return authorize_busy(r);
 	}
+	/* A route without a session (the Sessions list) needs the capability only. */
+	if (session_id == NULL) {
+		memset(s, 0, sizeof(*s));
+		if (authz_has_cap(p, cap))
+			return 0;
+		response_error(r, 403, "forbidden",
+		    "the credential lacks the permission this needs");
+		return -1;
+	}
 	switch (authz_decide(st, p, cap, session_id, len, s)) {
 	case AUTHZ_ALLOW:
 		return 0;

@@ -20,7 +20,8 @@ struct store_session;
 
 /*
  * Authenticates req and authorizes cap on session_id (len bytes, raw
- * from the path).  Returns 0 with *p and *s filled, or -1 with r holding
+ * from the path; NULL for a route that names no session: then the
+ * capability alone decides).  Returns 0 with *p and *s filled, or -1 with r holding
  * the error answer.  now_ms is wall-clock time.
  */
 int authorize(struct auth *a, struct store *st, const struct request *req,

@@ -15,6 +15,18 @@
 /* Seconds to wait while the database cannot be opened. */
 #define DISPATCH_BACKEND_RETRY_S	5
 
+/* The daemon op of a session action route. */
+static const char *
+dispatch_action(enum route_id id)
+{
+	switch (id) {
+	case ROUTE_SESSION_START:	return "session_start";
+	case ROUTE_SESSION_STOP:	return "session_stop";
+	case ROUTE_SESSION_RESTART:	return "session_restart";
+	default:			return "session_logout";
+	}
+}
+
 static void
 dispatch_api(struct gateway *gw, const struct request *req,
     const struct route_match *m, struct response *r, struct auth_principal *p)
@@ -23,6 +35,7 @@ dispatch_api(struct gateway *gw, const struct request *req,
 	struct query q;
 	struct query_error qerr;
 	int live_ms = gw->cfg.lookup_timeout_ms + GATEWAY_LIVE_MARGIN_MS;
+	int get = req->method == REQUEST_GET || req->method == REQUEST_HEAD;
 
 	if (gateway_backend(gw) != 0) {
 		response_detail(r, "database not open");
@@ -33,32 +46,69 @@ dispatch_api(struct gateway *gw, const struct request *req,
 		return;
 	}
 	/*
-	 * One snapshot for the credential, the session and the page; it
-	 * ends before a live route waits for the daemon.  A BEGIN that
-	 * fails leaves each statement to run (and fail) on its own.
+	 * One snapshot for the credential, the session and what is read from
+	 * the store; it ends before a route waits for the daemon.  A BEGIN
+	 * that fails leaves each statement to run (and fail) on its own.
 	 */
 	store_read_begin(gw->st);
 	if (authorize(gw->auth, gw->st, req, m->def->cap, m->session,
 	    m->session_len, clock_wall_ms(), p, &s, r) != 0)
 		goto out;
-	if (query_parse(&q, req->query, req->query_len, m->def->params,
-	    &qerr) != 0) {
+	/* Only GET takes query parameters; a body says the rest. */
+	if (query_parse(&q, req->query, req->query_len,
+	    get ? m->def->params : route_no_params, &qerr) != 0) {
 		response_invalid_add(r, qerr.field, strlen(qerr.field),
 		    qerr.message);
 		response_invalid_finish(r);
 		goto out;
 	}
-	if (m->def->id == ROUTE_CONTACTS) {
-		handle_list(gw->st, gw->ck, &s, &q, r);
-		goto out;
+	if (get) {
+		switch (m->def->id) {
+		case ROUTE_CONTACTS:
+			handle_list(gw->st, gw->ck, &s, &q, r);
+			goto out;
+		case ROUTE_SESSIONS:
+			handle_sessions_list(gw->st, gw->ck, p->org, &q, r);
+			goto out;
+		case ROUTE_SESSION:
+			handle_session_get(gw->st, &s, r);
+			goto out;
+		case ROUTE_ME:
+			handle_me(gw->st, &s, r);
+			goto out;
+		default:
+			break;
+		}
 	}
 	store_read_end(gw->st);
 	switch (m->def->id) {
 	case ROUTE_CHECK:
-		handle_check(gw->sd, live_ms, &s, &q, r);
+		if (get)
+			handle_check(gw->sd, live_ms, &s, &q, r);
+		else
+			handle_check_batch(gw->sd, live_ms, &s, req, r);
 		break;
 	case ROUTE_ABOUT:
 		handle_about(gw->sd, live_ms, &s, m->jid, m->jid_len, r);
+		break;
+	case ROUTE_SESSIONS:
+		handle_session_create(gw->sd, live_ms, p->org, req, r);
+		break;
+	case ROUTE_SESSION:
+		handle_session_delete(gw->sd, live_ms, &s, r);
+		break;
+	case ROUTE_SESSION_START:
+	case ROUTE_SESSION_STOP:
+	case ROUTE_SESSION_RESTART:
+	case ROUTE_SESSION_LOGOUT:
+		handle_session_action(gw->sd, live_ms, &s, dispatch_action(m->def->id),
+		    req, r);
+		break;
+	case ROUTE_QR:
+		handle_qr(gw->sd, live_ms, &s, &q, r);
+		break;
+	case ROUTE_PAIRING_CODE:
+		handle_pairing_code(gw->sd, live_ms, &s, req, r);
 		break;
 	default:
 		response_internal(r);
@@ -67,6 +117,23 @@ dispatch_api(struct gateway *gw, const struct request *req,
 	return;
 out:
 	store_read_end(gw->st);
+}
+
+/* Nonzero when the route answers the request's method. */
+static int
+dispatch_method_ok(const struct route_def *def, enum request_method method)
+{
+	switch (method) {
+	case REQUEST_GET:
+	case REQUEST_HEAD:
+		return (def->methods & ROUTE_GET) != 0;
+	case REQUEST_POST:
+		return (def->methods & ROUTE_POST) != 0;
+	case REQUEST_DELETE:
+		return (def->methods & ROUTE_DELETE) != 0;
+	default:
+		return 0;
+	}
 }
 
 void
@@ -84,19 +151,16 @@ dispatch(struct gateway *gw, const struct request *req, struct response *r,
 		response_error(r, 404, "not_found", "no such resource");
 		goto out;
 	}
-	switch (req->method) {
-	case REQUEST_GET:
-	case REQUEST_HEAD:
-		break;
-	case REQUEST_OPTIONS:
+	if (req->method == REQUEST_OPTIONS) {
 		/* Preflight: no credential (Fetch standard, CORS-preflight). */
 		response_static(r, 204, NULL, NULL, 0);
-		r->allow = ROUTE_ALLOW;
+		r->allow = m.def->allow;
 		goto out;
-	default:
+	}
+	if (!dispatch_method_ok(m.def, req->method)) {
 		response_error(r, 405, "method_not_allowed",
 		    "method not allowed; see the Allow header");
-		r->allow = ROUTE_ALLOW;
+		r->allow = m.def->allow;
 		goto out;
 	}
 	switch (m.def->id) {

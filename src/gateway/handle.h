@@ -16,6 +16,7 @@
 
 struct cursor_key;
 struct query;
+struct request;
 struct response;
 struct sessiond_client;
 struct store;
@@ -38,6 +39,40 @@ int handle_check(struct sessiond_client *sd, int timeout_ms,
 int handle_about(struct sessiond_client *sd, int timeout_ms,
     const struct store_session *s, const char *jid, size_t len,
     struct response *r);
+
+/* POST .../contacts/check {"phones": [...]}: one live query for 1-50 numbers. */
+int handle_check_batch(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const struct request *req, struct response *r);
+
+/*
+ * The Sessions API (handle_sessions.c).  org is the caller's
+ * organization ("" when the credential names none); s the authorized
+ * session (id, rowid, org).
+ */
+int handle_sessions_list(struct store *st, const struct cursor_key *ck,
+    const char *org, const struct query *q, struct response *r);
+int handle_session_create(struct sessiond_client *sd, int timeout_ms,
+    const char *org, const struct request *req, struct response *r);
+int handle_session_get(struct store *st, const struct store_session *s,
+    struct response *r);
+int handle_session_delete(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, struct response *r);
+/* op: the daemon's "session_start", "session_stop", ... */
+int handle_session_action(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const char *op, const struct request *req,
+    struct response *r);
+int handle_qr(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const struct query *q, struct response *r);
+int handle_pairing_code(struct sessiond_client *sd, int timeout_ms,
+    const struct store_session *s, const struct request *req, struct response *r);
+int handle_me(struct store *st, const struct store_session *s, struct response *r);
+
+/*
+ * limit of a list: an integer, optionally signed; omitted or 0 -> the
+ * default; clamped to 1..HANDLE_LIST_LIMIT_MAX.  0, or -1 when not an
+ * integer.
+ */
+int handle_limit(const char *s, size_t len, int *limit);
 
 /* GET /healthz: the responder runs. */
 int handle_healthz(struct response *r);

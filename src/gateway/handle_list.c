@@ -20,8 +20,8 @@
  * limit: an integer, optionally signed; 0 -> default; clamped to
  * 1..HANDLE_LIST_LIMIT_MAX (CONTRACT.md: clamped, not rejected).
  */
-static int
-handle_list_limit(const char *s, size_t len, int *limit)
+int
+handle_limit(const char *s, size_t len, int *limit)
 {
 	size_t i = 0;
 	int neg = 0, big = 0;
@@ -60,28 +60,6 @@ struct handle_list_page {
 	int		 rows;
 };
 
-/* ,"key":"value" - optional fields are omitted when unknown. */
-static void
-handle_list_field(struct jsonw *w, const char *key, size_t keylen,
-    const char *value)
-{
-	size_t len;
-
-	if (value == NULL || *value == '\0')
-		return;
-	len = strlen(value);
-	/* Stored text came from WhatsApp: never emit invalid UTF-8. */
-	if (!text_utf8_valid(value, len)) {
-		log_warnx("a stored contact field is not valid UTF-8; left out");
-		return;
-	}
-	jsonw_raw(w, key, keylen);
-	jsonw_string(w, value, len);
-}
-
-#define FIELD(w, key, value) \
-	handle_list_field((w), ",\"" key "\":", sizeof(key) + 3, (value))
-
 static int
 handle_list_row(const struct store_contact *c, void *arg)
 {
@@ -106,9 +84,9 @@ handle_list_row(const struct store_contact *c, void *arg)
 		JSONW_LIT(&pg->w, ",\"source\":\"dm\"");
 	else
 		JSONW_LIT(&pg->w, ",\"source\":\"group\"");
-	FIELD(&pg->w, "name", c->name);
-	FIELD(&pg->w, "phoneNumber", c->phone);
-	FIELD(&pg->w, "businessName", c->business_name);
+	JSONW_FIELD(&pg->w, "name", c->name);
+	JSONW_FIELD(&pg->w, "phoneNumber", c->phone);
+	JSONW_FIELD(&pg->w, "businessName", c->business_name);
 	JSONW_LIT(&pg->w, "}");
 	return pg->w.failed;
 }
@@ -152,7 +130,7 @@ handle_list_params(const struct cursor_key *ck, const struct store_session *s,
 	}
 
 	v = query_get(q, "limit", &len);
-	if (handle_list_limit(v, len, &qr->limit) != 0)
+	if (handle_limit(v, len, &qr->limit) != 0)
 		response_invalid_add(r, "limit", 5, "must be an integer");
 
 	if ((v = query_get(q, "cursor", &len)) != NULL &&

@@ -1,7 +1,10 @@
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
+#include "common/text.h"
 #include "gateway/jsonw.h"
 
 int
@@ -114,4 +117,29 @@ jsonw_finish(struct jsonw *w, size_t *len)
 	}
 	*len = w->len - 1;
 	return buf;
+}
+
+void
+jsonw_int(struct jsonw *w, int64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+
+	jsonw_raw(w, buf, (size_t)n);
+}
+
+void
+jsonw_field(struct jsonw *w, const char *prefix, size_t len, const char *value)
+{
+	size_t n;
+
+	if (value == NULL || *value == '\0')
+		return;
+	n = strlen(value);
+	if (!text_utf8_valid(value, n)) {
+		log_warnx("a stored field is not valid UTF-8; left out");
+		return;
+	}
+	jsonw_raw(w, prefix, len);
+	jsonw_string(w, value, n);
 }

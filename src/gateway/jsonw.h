@@ -9,6 +9,7 @@
 #define WAGW_GATEWAY_JSONW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct jsonw {
 	char	*buf;
@@ -24,6 +25,17 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t len);
 #define JSONW_LIT(w, s)	jsonw_raw((w), (s), sizeof(s) - 1)
 /* Appends len bytes of valid UTF-8 (no NUL) as a quoted JSON string. */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
+/* Appends an integer. */
+void jsonw_int(struct jsonw *w, int64_t v);
+/*
+ * Appends ,"key":"value" (prefix is the literal ,"key": of len bytes)
+ * when value is set and not "" - optional fields are omitted when
+ * unknown.  Stored text that is not valid UTF-8 is left out, and logged.
+ */
+void jsonw_field(struct jsonw *w, const char *prefix, size_t len, const char *value);
+#define JSONW_FIELD(w, key, value) \
+	jsonw_field((w), ",\"" key "\":", sizeof(key) + 3, (value))
+
 /*
  * Ends writing.  Returns the text, NUL-terminated (the caller frees it),
  * and its length in *len, or NULL when memory ran out on the way (the

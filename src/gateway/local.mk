@@ -11,11 +11,13 @@ src_gateway_libwagw_gateway_a_SOURCES = \
 	src/gateway/cors.c src/gateway/cors.h \
 	src/gateway/authorize.c src/gateway/authorize.h \
 	src/gateway/query.c src/gateway/query.h \
+	src/gateway/body.c src/gateway/body.h \
 	src/gateway/cursor.c src/gateway/cursor.h \
 	src/gateway/handle.h \
 	src/gateway/handle_list.c src/gateway/handle_check.c \
 	src/gateway/handle_about.c src/gateway/handle_live.c \
 	src/gateway/handle_health.c src/gateway/handle_openapi.c \
+	src/gateway/handle_sessions.c \
 	src/gateway/response.c src/gateway/response.h \
 	src/gateway/jsonw.c src/gateway/jsonw.h \
 	src/gateway/dispatch.c src/gateway/dispatch.h \

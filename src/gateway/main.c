@@ -83,9 +83,30 @@ main_signals(sigset_t *waitmask)
 	return 0;
 }
 
+/*
+ * Reads the body the request announced (at most REQUEST_BODY_MAX bytes;
+ * a larger one is refused unread, and libfcgi discards the rest).
+ */
+static void
+main_body(struct request *req, FCGX_Request *fr, char *buf)
+{
+	int n;
+
+	if (req->content_length <= 0 || req->body_too_large)
+		return;
+	n = FCGX_GetStr(buf, (int)req->content_length, fr->in);
+	if (n < 0 || (long long)n != req->content_length) {
+		req->body_short = 1;
+		return;
+	}
+	req->body = buf;
+	req->body_len = (size_t)n;
+}
+
 static void
 main_serve(struct gateway *gw, FCGX_Request *fr)
 {
+	static char body[REQUEST_BODY_MAX];
 	struct request req;
 	struct response r;
 	struct auth_principal p;
@@ -94,6 +115,7 @@ main_serve(struct gateway *gw, FCGX_Request *fr)
 	size_t hlen, blen;
 
 	request_from_env(&req, fr->envp);
+	main_body(&req, fr, body);
 	response_init(&r);
 	dispatch(gw, &req, &r, &p);
 	/* The whole answer exists before a byte of it is written. */

@@ -53,6 +53,22 @@ request_header(struct request_header *h, const char *value, size_t max)
 	h->value = value;
 }
 
+/* CONTENT_LENGTH (RFC 3875 section 4.1.2): digits; 0 when absent, -1 when not. */
+static long long
+request_length(const char *v)
+{
+	long long n = 0;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || n > (long long)1 << 40)
+			return -1;
+		n = n * 10 + (*v - '0');
+	}
+	return n;
+}
+
 void
 request_from_env(struct request *r, char *const *envp)
 {
@@ -69,6 +85,10 @@ request_from_env(struct request *r, char *const *envp)
 		r->method = REQUEST_HEAD;
 	else if (strcmp(r->method_name, "OPTIONS") == 0)
 		r->method = REQUEST_OPTIONS;
+	else if (strcmp(r->method_name, "POST") == 0)
+		r->method = REQUEST_POST;
+	else if (strcmp(r->method_name, "DELETE") == 0)
+		r->method = REQUEST_DELETE;
 	else
 		r->method = REQUEST_OTHER;
 
@@ -95,4 +115,7 @@ request_from_env(struct request *r, char *const *envp)
 	request_header(&r->api_key, PARAM(envp, "HTTP_X_API_KEY"),
 	    REQUEST_CREDENTIAL_MAX);
 	request_header(&r->origin, PARAM(envp, "HTTP_ORIGIN"), REQUEST_ORIGIN_MAX);
+	r->content_type = PARAM(envp, "CONTENT_TYPE");
+	r->content_length = request_length(PARAM(envp, "CONTENT_LENGTH"));
+	r->body_too_large = r->content_length > REQUEST_BODY_MAX;
 }

@@ -19,12 +19,15 @@
 #define REQUEST_QUERY_MAX	4096	/* QUERY_STRING, bytes */
 #define REQUEST_CREDENTIAL_MAX	8192	/* Authorization, X-Api-Key */
 #define REQUEST_ORIGIN_MAX	256	/* Origin */
+#define REQUEST_BODY_MAX	16384	/* a request body (JSON), bytes */
 #define REQUEST_ID_LEN		24	/* hex characters */
 
 enum request_method {
 	REQUEST_GET,
 	REQUEST_HEAD,
 	REQUEST_OPTIONS,
+	REQUEST_POST,
+	REQUEST_DELETE,
 	REQUEST_OTHER
 };
 
@@ -46,6 +49,13 @@ struct request {
 	struct request_header authorization;	/* HTTP_AUTHORIZATION */
 	struct request_header api_key;		/* HTTP_X_API_KEY */
 	struct request_header origin;		/* HTTP_ORIGIN */
+	const char	*content_type;		/* CONTENT_TYPE, NULL when absent */
+	long long	 content_length;	/* CONTENT_LENGTH; 0 when absent, -1 malformed */
+	/* The body, read by the caller (main: from FastCGI's stdin). */
+	const char	*body;			/* borrowed; NULL when none */
+	size_t		 body_len;
+	int		 body_too_large;	/* CONTENT_LENGTH > REQUEST_BODY_MAX */
+	int		 body_short;		/* fewer bytes came than announced */
 	char		 id[REQUEST_ID_LEN + 1];
 };
 

@@ -244,12 +244,17 @@ response_reason(int status)
 {
 	switch (status) {
 	case 200:	return "OK";
+	case 201:	return "Created";
+	case 202:	return "Accepted";
 	case 204:	return "No Content";
 	case 400:	return "Bad Request";
 	case 401:	return "Unauthorized";
 	case 403:	return "Forbidden";
 	case 404:	return "Not Found";
 	case 405:	return "Method Not Allowed";
+	case 409:	return "Conflict";
+	case 413:	return "Content Too Large";
+	case 415:	return "Unsupported Media Type";
 	case 429:	return "Too Many Requests";
 	case 500:	return "Internal Server Error";
 	case 501:	return "Not Implemented";
@@ -312,6 +317,8 @@ response_head(const struct response *r, char buf[RESPONSE_HEAD_MAX])
 		response_buf_fmt(&b, "X-Request-Id: %.32s\r\n", r->request_id);
 	if (r->allow != NULL)
 		response_buf_fmt(&b, "Allow: %.64s\r\n", r->allow);
+	if (r->location[0] != '\0')
+		response_buf_fmt(&b, "Location: %.200s\r\n", r->location);
 	if (r->retry_after > 0)
 		response_buf_fmt(&b, "Retry-After: %d\r\n", r->retry_after);
 	/* RFC 6750 section 3: the challenge of a bearer-protected resource. */
@@ -324,13 +331,15 @@ response_head(const struct response *r, char buf[RESPONSE_HEAD_MAX])
 		ADD_LITERAL(&b, "Access-Control-Allow-Origin: ");
 		response_buf_add(&b, r->cors_origin, r->cors_origin_len);
 		ADD_LITERAL(&b, "\r\n");
-		if (r->cors_preflight)
-			ADD_LITERAL(&b, "Access-Control-Allow-Methods: GET, HEAD\r\n"
-			    "Access-Control-Allow-Headers: Authorization, X-Api-Key\r\n"
-			    "Access-Control-Max-Age: 600\r\n");
-		else
+		if (r->cors_preflight) {
+			/* The route's own methods (its Allow). */
+			response_buf_fmt(&b, "Access-Control-Allow-Methods: %.64s\r\n",
+			    r->allow != NULL ? r->allow : "GET, HEAD");
+			ADD_LITERAL(&b, "Access-Control-Allow-Headers: Authorization, "
+			    "X-Api-Key, Content-Type\r\nAccess-Control-Max-Age: 600\r\n");
+		} else
 			ADD_LITERAL(&b, "Access-Control-Expose-Headers: "
-			    "Retry-After, X-Request-Id, WWW-Authenticate\r\n");
+			    "Retry-After, X-Request-Id, WWW-Authenticate, Location\r\n");
 	}
 	ADD_LITERAL(&b, "\r\n");
 	return b.len;

@@ -30,6 +30,7 @@ struct response {
 	struct json_object *body_json;	/* owns body when set */
 	char		*body_owned;	/* or this owns it */
 	const char	*allow;		/* Allow header (405, OPTIONS) or NULL */
+	char		 location[128];	/* Location header (201), or "" */
 	int		 retry_after;	/* seconds; 0: no Retry-After */
 	int		 www_authenticate;	/* 401: WWW-Authenticate: Bearer */
 	/* CORS (cors.h): the allowed Origin, borrowed from the request. */

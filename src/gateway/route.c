@@ -5,22 +5,48 @@
 
 #define ROUTE_SEGMENTS_MAX	8
 
-static const char *const route_no_params[] = { NULL };
+const char *const route_no_params[] = { NULL };
 static const char *const route_list_params[] = {
 	"source", "group", "q", "limit", "cursor", NULL
 };
+static const char *const route_page_params[] = { "limit", "cursor", NULL };
 static const char *const route_check_params[] = { "phone", NULL };
+static const char *const route_qr_params[] = { "format", NULL };
+
+#define GET_ONLY	"GET, HEAD, OPTIONS"
+#define GET_POST	"GET, HEAD, POST, OPTIONS"
+#define GET_DELETE	"GET, HEAD, DELETE, OPTIONS"
+#define POST_ONLY	"POST, OPTIONS"
 
 static const struct route_def route_defs[] = {
-	{ ROUTE_HEALTHZ, "/healthz", 0, route_no_params },
-	{ ROUTE_READYZ, "/readyz", 0, route_no_params },
-	{ ROUTE_OPENAPI, "/api/v1/openapi.yaml", 0, route_no_params },
-	{ ROUTE_CONTACTS, "/api/v1/sessions/{session}/contacts", CAP_READ,
-	    route_list_params },
-	{ ROUTE_CHECK, "/api/v1/sessions/{session}/contacts/check", CAP_READ,
-	    route_check_params },
-	{ ROUTE_ABOUT, "/api/v1/sessions/{session}/contacts/{jid}/about", CAP_READ,
-	    route_no_params },
+	{ ROUTE_HEALTHZ, "/healthz", ROUTE_GET, 0, route_no_params, GET_ONLY },
+	{ ROUTE_READYZ, "/readyz", ROUTE_GET, 0, route_no_params, GET_ONLY },
+	{ ROUTE_OPENAPI, "/api/v1/openapi.yaml", ROUTE_GET, 0, route_no_params,
+	    GET_ONLY },
+	{ ROUTE_SESSIONS, "/api/v1/sessions", ROUTE_GET | ROUTE_POST, CAP_MANAGE,
+	    route_page_params, GET_POST },
+	{ ROUTE_SESSION, "/api/v1/sessions/{session}", ROUTE_GET | ROUTE_DELETE,
+	    CAP_MANAGE, route_no_params, GET_DELETE },
+	{ ROUTE_SESSION_START, "/api/v1/sessions/{session}:start", ROUTE_POST,
+	    CAP_MANAGE, route_no_params, POST_ONLY },
+	{ ROUTE_SESSION_STOP, "/api/v1/sessions/{session}:stop", ROUTE_POST,
+	    CAP_MANAGE, route_no_params, POST_ONLY },
+	{ ROUTE_SESSION_RESTART, "/api/v1/sessions/{session}:restart", ROUTE_POST,
+	    CAP_MANAGE, route_no_params, POST_ONLY },
+	{ ROUTE_SESSION_LOGOUT, "/api/v1/sessions/{session}:logout", ROUTE_POST,
+	    CAP_MANAGE, route_no_params, POST_ONLY },
+	{ ROUTE_QR, "/api/v1/sessions/{session}/qr", ROUTE_GET, CAP_MANAGE,
+	    route_qr_params, GET_ONLY },
+	{ ROUTE_PAIRING_CODE, "/api/v1/sessions/{session}/pairing-code", ROUTE_POST,
+	    CAP_MANAGE, route_no_params, POST_ONLY },
+	{ ROUTE_ME, "/api/v1/sessions/{session}/me", ROUTE_GET, CAP_MANAGE,
+	    route_no_params, GET_ONLY },
+	{ ROUTE_CONTACTS, "/api/v1/sessions/{session}/contacts", ROUTE_GET, CAP_READ,
+	    route_list_params, GET_ONLY },
+	{ ROUTE_CHECK, "/api/v1/sessions/{session}/contacts/check",
+	    ROUTE_GET | ROUTE_POST, CAP_READ, route_check_params, GET_POST },
+	{ ROUTE_ABOUT, "/api/v1/sessions/{session}/contacts/{jid}/about", ROUTE_GET,
+	    CAP_READ, route_no_params, GET_ONLY },
 };
 #define ROUTE_COUNT	(sizeof(route_defs) / sizeof(route_defs[0]))
 
@@ -87,10 +113,32 @@ route_template_seg(const char *t, size_t i, struct route_seg *out)
 	}
 }
 
+/*
+ * A template segment "{name}" or "{name}:action": 1 with the name's
+ * length in *namelen (braces included) and the literal suffix
+ * (":action", or empty) in *suffix; 0 for a literal segment.
+ */
+static int
+route_placeholder(const struct route_seg *t, size_t *namelen, struct route_seg *suffix)
+{
+	const char *close;
+
+	if (t->len < 2 || t->s[0] != '{' ||
+	    (close = memchr(t->s, '}', t->len)) == NULL)
+		return 0;
+	*namelen = (size_t)(close - t->s) + 1;
+	suffix->s = close + 1;
+	suffix->len = t->len - *namelen;
+	return 1;
+}
+
 static int
 route_is_placeholder(const struct route_seg *t)
 {
-	return t->len >= 2 && t->s[0] == '{' && t->s[t->len - 1] == '}';
+	struct route_seg suffix;
+	size_t n;
+
+	return route_placeholder(t, &n, &suffix);
 }
 
 static int
@@ -117,26 +165,35 @@ static int
 route_try(const struct route_def *def, const struct route_seg *seg, size_t n,
     struct route_match *m)
 {
-	struct route_seg t;
-	size_t i;
+	struct route_seg t, suffix, value;
+	size_t i, namelen;
 
 	for (i = 0; i < n; i++) {
 		if (route_template_seg(def->template, i, &t) != 0)
 			return -1;
-		if (!route_is_placeholder(&t)) {
+		if (!route_placeholder(&t, &namelen, &suffix)) {
 			if (!route_seg_eq(&t, &seg[i]))
 				return -1;
 			continue;
 		}
-		if (route_literal_at(i, &seg[i]))
+		/* "{session}:start": the segment ends with the literal ":start". */
+		if (seg[i].len <= suffix.len || memcmp(seg[i].s + seg[i].len -
+		    suffix.len, suffix.s, suffix.len) != 0)
 			return -1;
-		if (t.len == sizeof("{session}") - 1 &&
-		    memcmp(t.s, "{session}", t.len) == 0) {
-			m->session = seg[i].s;
-			m->session_len = seg[i].len;
+		value.s = seg[i].s;
+		value.len = seg[i].len - suffix.len;
+		if (route_literal_at(i, &value))
+			return -1;
+		if (namelen == sizeof("{session}") - 1 &&
+		    memcmp(t.s, "{session}", namelen) == 0) {
+			/* Never a session id: "01ABC:bogus" is no resource. */
+			if (memchr(value.s, ':', value.len) != NULL)
+				return -1;
+			m->session = value.s;
+			m->session_len = value.len;
 		} else {
-			m->jid = seg[i].s;
-			m->jid_len = seg[i].len;
+			m->jid = value.s;
+			m->jid_len = value.len;
 		}
 	}
 	/* The template must not go on after the path ends. */

@@ -1,14 +1,16 @@
 /*
- * route: which resource a path names.  The routes are one table
- * (route_table), also what the OpenAPI test compares docs/openapi.yaml
- * with.
+ * route: which resource a path names, and which methods it answers.  The
+ * routes are one table (route_table), also what the OpenAPI test compares
+ * docs/openapi.yaml with.
  *
  * Matching is exact and case-sensitive, segment by segment:
  * - a trailing slash or an empty segment ("//") matches nothing (404);
  * - a "." or ".." segment matches nothing (404): no traversal;
- * - a {placeholder} takes any other non-empty segment, except a literal
- *   that another route has at the same position ("check" is never a
- *   {jid});
+ * - a {placeholder} takes any other non-empty segment ({session} none
+ *   with ':'), except a literal that another route has at the same
+ *   position ("check" is never a {jid});
+ * - "{session}:start" is a custom method (the part after ':' is literal;
+ *   a session id never holds ':'), so an unknown action names nothing;
  * - the path is not decoded again: the server already did.
  */
 #ifndef WAGW_GATEWAY_ROUTE_H
@@ -21,16 +23,32 @@ enum route_id {
 	ROUTE_HEALTHZ,		/* GET /healthz */
 	ROUTE_READYZ,		/* GET /readyz */
 	ROUTE_OPENAPI,		/* GET /api/v1/openapi.yaml */
-	ROUTE_CONTACTS,		/* GET /api/v1/sessions/{session}/contacts */
-	ROUTE_CHECK,		/* GET /api/v1/sessions/{session}/contacts/check */
-	ROUTE_ABOUT		/* GET /api/v1/sessions/{session}/contacts/{jid}/about */
+	ROUTE_SESSIONS,		/* GET, POST /api/v1/sessions */
+	ROUTE_SESSION,		/* GET, DELETE /api/v1/sessions/{session} */
+	ROUTE_SESSION_START,	/* POST .../{session}:start */
+	ROUTE_SESSION_STOP,	/* POST .../{session}:stop */
+	ROUTE_SESSION_RESTART,	/* POST .../{session}:restart */
+	ROUTE_SESSION_LOGOUT,	/* POST .../{session}:logout */
+	ROUTE_QR,		/* GET .../{session}/qr */
+	ROUTE_PAIRING_CODE,	/* POST .../{session}/pairing-code */
+	ROUTE_ME,		/* GET .../{session}/me */
+	ROUTE_CONTACTS,		/* GET .../{session}/contacts */
+	ROUTE_CHECK,		/* GET, POST .../{session}/contacts/check */
+	ROUTE_ABOUT		/* GET .../{session}/contacts/{jid}/about */
 };
+
+/* Methods a route answers (HEAD goes with GET; OPTIONS with every route). */
+#define ROUTE_GET	0x1
+#define ROUTE_POST	0x2
+#define ROUTE_DELETE	0x4
 
 struct route_def {
 	enum route_id	 id;
 	const char	*template;	/* OpenAPI path template */
+	unsigned	 methods;	/* ROUTE_GET ... */
 	unsigned	 cap;		/* capability needed (cap.h); 0: public */
-	const char	*const *params;	/* query parameters it takes, NULL-ended */
+	const char	*const *params;	/* query parameters of GET, NULL-ended */
+	const char	*allow;		/* the Allow header: its methods */
 };
 
 struct route_match {
@@ -50,7 +68,7 @@ const struct route_def *route_table(size_t *n);
  */
 enum route_id route_match(const char *path, size_t len, struct route_match *m);
 
-/* The Allow header of every route: the methods it answers. */
-#define ROUTE_ALLOW	"GET, HEAD, OPTIONS"
+/* The query parameters no method but GET takes: none. */
+extern const char *const route_no_params[];
 
 #endif

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_strict.h"
 #include "ipc/ipc_frame.h"
 #include "ipc/ipc_msg.h"
 
@@ -40,56 +41,12 @@ ipc_err_parse(const char *s, size_t len)
 	return IPC_ERR_INTERNAL;
 }
 
-/*
- * json-c's strict mode still takes 'single quotes', NaN and Infinity:
- * outside strings, allow only what RFC 8259 grammar can hold.
- */
-static int
-ipc_msg_plain_json(const char *buf, size_t len)
-{
-	int in_str = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		char ch = buf[i];
-
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = 0;
-			continue;
-		}
-		if (ch == '"')
-			in_str = 1;
-		else if (strchr("{}[]:,-+.0123456789eE \t\r\nturfalsn", ch) == NULL ||
-		    ch == '\0')
-			return 0;
-	}
-	return 1;
-}
-
 struct json_object *
 ipc_msg_parse(const char *buf, size_t len)
 {
-	struct json_tokener *tok;
-	struct json_object *obj;
-
-	if (len == 0 || len > IPC_PAYLOAD_MAX || !ipc_msg_plain_json(buf, len))
+	if (len > IPC_PAYLOAD_MAX)
 		return NULL;
-	if ((tok = json_tokener_new_ex(8)) == NULL)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, buf, (int)len);
-	/* Exactly one complete value and nothing after it. */
-	if (obj != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    !json_object_is_type(obj, json_type_object))) {
-		json_object_put(obj);
-		obj = NULL;
-	}
-	json_tokener_free(tok);
-	return obj;
+	return json_strict_object(buf, len, 8, NULL);
 }
 
 int

@@ -39,8 +39,8 @@ const char *ipc_err_str(int err);
 int ipc_err_parse(const char *s, size_t len);
 
 /*
- * Parses len bytes as exactly one JSON object (strict JSON, valid UTF-8,
- * nesting at most 8 deep, nothing after it).  Returns a new reference
+ * Parses len bytes as exactly one JSON object (json_strict.h: valid
+ * UTF-8, no member named twice, nesting at most 8 deep, nothing after it).  Returns a new reference
  * (caller puts it), or NULL.
  */
 struct json_object *ipc_msg_parse(const char *buf, size_t len);

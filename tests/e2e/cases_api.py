@@ -422,7 +422,7 @@ def _(ctx):
 
 @case("unknown routes -> 404 not_found")
 def _(ctx):
-    for p in ("/api/v1/nothing", "/api/v1/sessions", "/api/v1/sessions/%s" % SESSION_A,
+    for p in ("/api/v1/nothing", "/api/v1/session", "/api/v1/sessions/%s:x" % SESSION_A,
               "/api/v1/sessions/%s/contact" % SESSION_A,
               "/api/v1/sessions/%s/contacts/x/y/z" % SESSION_A,
               "/api/v1/sessions/%s/contacts/1@lid/status" % SESSION_A,
@@ -437,6 +437,8 @@ def _(ctx):
         for p in (contacts(), check_path(SESSION_A, "+14155550123"),
                   about_path(SESSION_A, "1@lid"), "/healthz", "/readyz",
                   "/api/v1/openapi.yaml"):
+            if m == "POST" and p.startswith(check_path(SESSION_A, "").split("?")[0]):
+                continue        # the batch check takes POST
             r = ctx.api(p, method=m)
             err = ctx.error(r, 405, "method_not_allowed", msg=m)
             if err is not None:

@@ -30,9 +30,11 @@ PCT = "30000000000005"
 HANK = "30000000000006"
 DORA = "30000000000007"
 NEWBIE = "30000000000099"             # added by the SIGHUP test
+PAIR_VIEW = "PAIRVIEWNOTINDB"         # the network entry paired phones see
+PAIR_ACCOUNT = "6281200000010"
 
 
-def network(latency_ms=0):
+def network(latency_ms=0, slow=1):
     accounts = [
         {"lid": ALICE, "phone": "6281234567890", "name": "Alice",
          "businessName": "Acme Corp", "about": "At work"},
@@ -83,8 +85,14 @@ def network(latency_ms=0):
         SESSION_R: {"account": "6281200000005", "dms": [ALICE], "groups": []},
         SESSION_ODD: {"account": "6281200000006", "dms": [BOB], "groups": []},
         "GHOSTSESSIONNOTINDB": {"account": "6281200000009", "dms": [ALICE], "groups": []},
+        # What a phone paired by the Sessions tests sees (no such session in the database).
+        PAIR_VIEW: {"account": PAIR_ACCOUNT, "dms": [ALICE, DORA], "groups": []},
     }
-    return {"latencyMs": latency_ms, "accounts": accounts, "sessions": sessions}
+    # QR codes and phone codes rotate and run out quickly, for the tests.
+    pairing = {"qrFirstMs": 6000 * slow, "qrNextMs": 3000 * slow, "qrCount": 3,
+               "codeMs": 6000 * slow}
+    return {"latencyMs": latency_ms, "pairing": pairing, "accounts": accounts,
+            "sessions": sessions}
 
 
 def fold(s):

@@ -11,7 +11,9 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
+import struct
 import subprocess
 import time
 
@@ -266,6 +268,24 @@ cors_origins = {origin}
         self.wait_stored()
         self.wait_connected()
 
+    def ping(self):
+        """The daemon's ping answer (its counters), over its socket."""
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.settimeout(5)
+            s.connect(self.socket)
+            payload = json.dumps({"id": 1, "op": "ping"}).encode()
+            s.sendall(b"WG\x01\x01" + struct.pack(">I", len(payload)) + payload)
+            buf = b""
+            while len(buf) < 8 or len(buf) < 8 + struct.unpack(">I", buf[4:8])[0]:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise RuntimeError("the daemon closed the connection")
+                buf += chunk
+            return json.loads(buf[8:8 + struct.unpack(">I", buf[4:8])[0]])
+        finally:
+            s.close()
+
     def wait_connected(self, sessions=(model.SESSION_A, model.SESSION_R), timeout=15):
         """The sim link connects after latencyMs; wait for it."""
         end = time.monotonic() + timeout
@@ -303,6 +323,9 @@ cors_origins = {origin}
 
     # ---- the whole thing ----
     def setup(self):
+        import harness
+        if harness.SLOW:
+            self.net = model.network(slow=5)
         self.write_network()
         self.make_keys()
         self.write_config()
@@ -315,6 +338,7 @@ cors_origins = {origin}
         self.key_create("all", perms="read,send,manage,events")
         self.key_create("sendonly", perms="send,manage,events")
         self.key_create("org2read", org="org2")
+        self.key_create("org2all", org="org2", perms="read,send,manage,events")
         self.key_create("expired", expires=1)
         self.key_create("revoked")
         self.admin("key", "revoke", self.key_ids["revoked"])

@@ -47,34 +47,46 @@ route_params(const struct route_def *d, char *out, size_t len)
 
 START_TEST(openapi_matches_routes)
 {
+	static const struct { unsigned bit; const char *name; } methods[] = {
+		{ ROUTE_GET, "GET" }, { ROUTE_POST, "POST" }, { ROUTE_DELETE, "DELETE" },
+	};
 	const struct route_def *t;
-	char cmd[1024], line[1024], want[1024], params[256];
-	int found[16] = { 0 };
-	size_t n, i, ops = 0;
+	char cmd[1024], line[1024], want[64][512], params[256];
+	int found[64] = { 0 };
+	size_t n, i, k, nwant = 0, ops = 0;
 	FILE *p;
 
+	/* Every (method, route) the router answers; only GET takes a query. */
 	t = route_table(&n);
-	ck_assert_uint_le(n, N_ELEM(found));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < N_ELEM(methods); k++) {
+			if (!(t[i].methods & methods[k].bit))
+				continue;
+			ck_assert_uint_lt(nwant, N_ELEM(want));
+			if (methods[k].bit == ROUTE_GET)
+				route_params(&t[i], params, sizeof(params));
+			else
+				params[0] = '\0';
+			snprintf(want[nwant++], sizeof(want[0]), "%s %s %s",
+			    methods[k].name, t[i].template, params);
+		}
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/tests/unit/openapi_paths.py' "
 	    "'%s/docs/openapi.yaml'", srcdir(), srcdir());
 	ck_assert_ptr_nonnull(p = popen(cmd, "r"));
 	while (fgets(line, sizeof(line), p) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
 		ops++;
-		for (i = 0; i < n; i++) {
-			route_params(&t[i], params, sizeof(params));
-			snprintf(want, sizeof(want), "GET %s %s", t[i].template, params);
-			if (strcmp(line, want) == 0)
+		for (i = 0; i < nwant; i++)
+			if (strcmp(line, want[i]) == 0)
 				break;
-		}
-		ck_assert_msg(i < n, "openapi.yaml has '%s', the router does not", line);
+		ck_assert_msg(i < nwant, "openapi.yaml has '%s', the router does not", line);
 		found[i]++;
 	}
 	ck_assert_int_eq(pclose(p), 0);
-	for (i = 0; i < n; i++)
-		ck_assert_msg(found[i] == 1, "route %s is %d times in openapi.yaml",
-		    t[i].template, found[i]);
-	ck_assert_uint_eq(ops, n);
+	for (i = 0; i < nwant; i++)
+		ck_assert_msg(found[i] == 1, "'%s' is %d times in openapi.yaml",
+		    want[i], found[i]);
+	ck_assert_uint_eq(ops, nwant);
 }
 END_TEST
 

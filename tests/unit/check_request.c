@@ -92,7 +92,10 @@ static const struct {
 	{ __LINE__, "HEAD", REQUEST_HEAD },
 	{ __LINE__, "OPTIONS", REQUEST_OPTIONS },
 	{ __LINE__, "get", REQUEST_OTHER },	/* RFC 9110 section 9.1: case-sensitive */
-	{ __LINE__, "POST", REQUEST_OTHER },
+	{ __LINE__, "POST", REQUEST_POST },
+	{ __LINE__, "DELETE", REQUEST_DELETE },
+	{ __LINE__, "PUT", REQUEST_OTHER },
+	{ __LINE__, "post", REQUEST_OTHER },
 	{ __LINE__, "GETX", REQUEST_OTHER },
 	{ __LINE__, "", REQUEST_OTHER },
 };

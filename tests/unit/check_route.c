@@ -58,8 +58,27 @@ static const struct {
 	/* Exact, case-sensitive, complete. */
 	{ __LINE__, "/HEALTHZ", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v2/sessions/S1/contacts", ROUTE_NONE, NULL, NULL },
-	{ __LINE__, "/api/v1/sessions/S1", ROUTE_NONE, NULL, NULL },
-	{ __LINE__, "/api/v1/sessions", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/session", ROUTE_NONE, NULL, NULL },
+	/* The Sessions API. */
+	{ __LINE__, "/api/v1/sessions", ROUTE_SESSIONS, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1", ROUTE_SESSION, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1:start", ROUTE_SESSION_START, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1:stop", ROUTE_SESSION_STOP, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1:restart", ROUTE_SESSION_RESTART, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1:logout", ROUTE_SESSION_LOGOUT, "S1", NULL },
+	/* An unknown action, an action alone, a colon in a session id: nothing. */
+	{ __LINE__, "/api/v1/sessions/S1:bogus", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/:start", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1:start:start", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1:", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1:Start", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/a:b/contacts", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1:start/qr", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/qr", ROUTE_QR, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1/pairing-code", ROUTE_PAIRING_CODE, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1/me", ROUTE_ME, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1/me/x", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1/contacts/1@lid", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1/contacts/1@lid/about/x", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/openapi.yml", ROUTE_NONE, NULL, NULL },
@@ -126,14 +145,14 @@ START_TEST(route_overlong)
 }
 END_TEST
 
-/* The table: contact routes need read; public ones nothing. */
+/* The table: contact routes need read, session routes manage; public ones nothing. */
 START_TEST(route_table_caps)
 {
 	const struct route_def *t;
 	size_t n, i;
 
 	t = route_table(&n);
-	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(n, 15);
 	for (i = 0; i < n; i++) {
 		switch (t[i].id) {
 		case ROUTE_CONTACTS:
@@ -141,10 +160,23 @@ START_TEST(route_table_caps)
 		case ROUTE_ABOUT:
 			ck_assert_uint_eq(t[i].cap, CAP_READ);
 			break;
-		default:
+		case ROUTE_HEALTHZ:
+		case ROUTE_READYZ:
+		case ROUTE_OPENAPI:
 			ck_assert_uint_eq(t[i].cap, 0);
+			break;
+		default:
+			ck_assert_uint_eq(t[i].cap, CAP_MANAGE);
 		}
 		ck_assert_ptr_nonnull(t[i].params);
+		ck_assert_ptr_nonnull(t[i].allow);
+		/* Allow names exactly the route's methods. */
+		ck_assert_int_eq(strstr(t[i].allow, "GET") != NULL,
+		    (t[i].methods & ROUTE_GET) != 0);
+		ck_assert_int_eq(strstr(t[i].allow, "POST") != NULL,
+		    (t[i].methods & ROUTE_POST) != 0);
+		ck_assert_int_eq(strstr(t[i].allow, "DELETE") != NULL,
+		    (t[i].methods & ROUTE_DELETE) != 0);
 	}
 }
 END_TEST

@@ -817,6 +817,8 @@ static const struct {
 	{ __LINE__, "{\"id\":4294967296,\"op\":\"ping\"}", 0, "bad_request" },
 	{ __LINE__, "{\"id\":1.5,\"op\":\"ping\"}", 0, "bad_request" },
 	{ __LINE__, "{\"id\":7}", 7, "bad_request" },
+	/* json-c would keep the last of duplicate members: refused whole. */
+	{ __LINE__, "{\"id\":7,\"op\":\"ping\",\"op\":\"status\"}", 0, "bad_request" },
 	{ __LINE__, "{\"id\":7,\"op\":[]}", 7, "bad_request" },
 	{ __LINE__, "{\"id\":7,\"op\":\"pingx\"}", 7, "unknown_op" },
 	{ __LINE__, "{\"id\":7,\"op\":\"ping\\u0000\"}", 7, "bad_request" },
