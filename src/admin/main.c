@@ -27,6 +27,7 @@ static const char admin_usage_text[] =
 "  sim scan QR_TEXT --account PHONE       (link = sim) a phone scans the QR\n"
 "  sim link-code CODE                     (link = sim) a phone enters the code\n"
 "  sim unlink SESSION                     (link = sim) the phone removes the device\n"
+"  sim drop SESSION                       (link = sim) the network drops the link\n"
 "PERM: read, send, manage, events.  The config file is --config, else\n"
 "$WAGW_CONFIG, else " WAGW_SYSCONFDIR "/wagw/wagw.conf.\n";
 

@@ -1,7 +1,8 @@
 /*
  * wagw-admin sim: what a phone does, against the simulated network
  * (link = sim only): scan a session's QR code, enter its pairing code,
- * remove its linked device.  The running daemon plays them.
+ * remove its linked device; and what the network does: drop a
+ * connection.  The running daemon plays them.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #define SIM_SCAN_USAGE		"sim scan QR_TEXT --account PHONE"
 #define SIM_LINK_CODE_USAGE	"sim link-code CODE"
 #define SIM_UNLINK_USAGE	"sim unlink SESSION"
+#define SIM_DROP_USAGE		"sim drop SESSION"
 #define SIM_DAEMON_MS		5000
 
 static int
@@ -55,7 +57,7 @@ sim_one(struct admin *a, int argc, char **argv, const char *op, const char *usag
 
 	if (argc != 2)
 		return admin_usage(usage, "sim %s takes one argument", argv[0]);
-	if (strcmp(op, "sim_unlink") == 0 && !ids_valid(argv[1], strlen(argv[1])))
+	if (strcmp(op, "sim_link_code") != 0 && !ids_valid(argv[1], strlen(argv[1])))
 		return admin_usage(usage, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((rc = admin_daemon(a, &sd)) != ADMIN_OK)
 		return rc;
@@ -72,6 +74,9 @@ admin_sim(struct admin *a, int argc, char **argv)
 		return sim_one(a, argc, argv, "sim_link_code", SIM_LINK_CODE_USAGE);
 	if (argc >= 1 && strcmp(argv[0], "unlink") == 0)
 		return sim_one(a, argc, argv, "sim_unlink", SIM_UNLINK_USAGE);
+	if (argc >= 1 && strcmp(argv[0], "drop") == 0)
+		return sim_one(a, argc, argv, "sim_drop", SIM_DROP_USAGE);
 	return admin_usage(SIM_SCAN_USAGE "\n       wagw-admin " SIM_LINK_CODE_USAGE
-	    "\n       wagw-admin " SIM_UNLINK_USAGE, "unknown sim command");
+	    "\n       wagw-admin " SIM_UNLINK_USAGE "\n       wagw-admin " SIM_DROP_USAGE,
+	    "unknown sim command");
 }

@@ -36,7 +36,8 @@ UNIT_LIBS = $(COMMON_LIBS) $(CHECK_LIBS)
 # One Check program per module.
 COMMON_UNIT_TESTS = tests/unit/check_apikey tests/unit/check_b64url \
 	tests/unit/check_cap tests/unit/check_config tests/unit/check_file tests/unit/check_ids \
-	tests/unit/check_jid tests/unit/check_log tests/unit/check_phone \
+	tests/unit/check_jid tests/unit/check_json_strict tests/unit/check_log \
+	tests/unit/check_phone \
 	tests/unit/check_store tests/unit/check_text
 check_PROGRAMS += $(COMMON_UNIT_TESTS)
 TESTS += $(COMMON_UNIT_TESTS)
@@ -62,6 +63,9 @@ tests_unit_check_ids_LDADD = $(UNIT_LIBS)
 tests_unit_check_jid_SOURCES = tests/unit/check_jid.c
 tests_unit_check_jid_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_jid_LDADD = $(UNIT_LIBS)
+tests_unit_check_json_strict_SOURCES = tests/unit/check_json_strict.c
+tests_unit_check_json_strict_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_json_strict_LDADD = $(UNIT_LIBS) $(JSONC_LIBS)
 tests_unit_check_log_SOURCES = tests/unit/check_log.c
 tests_unit_check_log_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_log_LDADD = $(UNIT_LIBS)

@@ -58,12 +58,15 @@ GATEWAY_TESTS = tests/unit/check_route tests/unit/check_query \
 	tests/unit/check_response tests/unit/check_jsonw \
 	tests/unit/check_handle_list tests/unit/check_handle_live \
 	tests/unit/check_dispatch tests/unit/check_openapi \
-	tests/unit/check_main
+	tests/unit/check_main tests/unit/check_body
 check_PROGRAMS += $(GATEWAY_TESTS)
 TESTS += $(GATEWAY_TESTS)
 EXTRA_DIST += tests/unit/openapi_paths.py
 GATEWAY_UNIT_FLAGS = $(UNIT_FLAGS) $(OPENSSL_CFLAGS)
 GATEWAY_UNIT_LIBS = $(GATEWAY_LIBS) $(CHECK_LIBS)
+tests_unit_check_body_SOURCES = tests/unit/check_body.c
+tests_unit_check_body_CFLAGS = $(GATEWAY_UNIT_FLAGS)
+tests_unit_check_body_LDADD = $(GATEWAY_UNIT_LIBS)
 tests_unit_check_route_SOURCES = tests/unit/check_route.c
 tests_unit_check_route_CFLAGS = $(GATEWAY_UNIT_FLAGS)
 tests_unit_check_route_LDADD = $(GATEWAY_UNIT_LIBS)

@@ -90,7 +90,7 @@ int sessiond_session_wait(struct sessiond_client *c, const char *session_id,
     uint64_t after, int wait_ms, int timeout_ms, struct sessiond_session *out);
 /*
  * The simulated phone (link = sim): op "sim_scan" (a = QR text, b =
- * account phone), "sim_link_code" (a = code), "sim_unlink" (a = session).
+ * account phone), "sim_link_code" (a = code), "sim_unlink" and "sim_drop" (a = session).
  */
 int sessiond_sim(struct sessiond_client *c, const char *op, const char *a,
     const char *b, int timeout_ms);

@@ -211,6 +211,14 @@ link_sim_link_code(struct link *l, const char *code, char *err, size_t errlen)
 }
 
 int
+link_sim_drop(struct link *l, const char *session, char *err, size_t errlen)
+{
+	void *impl = link_impl(l, "sim", err, errlen);
+
+	return impl == NULL ? -1 : sim_drop(impl, session, err, errlen);
+}
+
+int
 link_sim_unlink(struct link *l, const char *session, char *err, size_t errlen)
 {
 	void *impl = link_impl(l, "sim", err, errlen);

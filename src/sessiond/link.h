@@ -231,5 +231,7 @@ int link_sim_scan(struct link *l, const char *qr, const char *phone, char *err,
     size_t errlen);
 int link_sim_link_code(struct link *l, const char *code, char *err, size_t errlen);
 int link_sim_unlink(struct link *l, const char *session, char *err, size_t errlen);
+/* The network drops session's connection (a transient drop: it reconnects). */
+int link_sim_drop(struct link *l, const char *session, char *err, size_t errlen);
 
 #endif

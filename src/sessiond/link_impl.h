@@ -50,5 +50,6 @@ extern const struct link_driver link_sim_driver;
 int sim_scan(void *impl, const char *qr, const char *phone, char *err, size_t errlen);
 int sim_link_code(void *impl, const char *code, char *err, size_t errlen);
 int sim_unlink(void *impl, const char *session, char *err, size_t errlen);
+int sim_drop(void *impl, const char *session, char *err, size_t errlen);
 
 #endif

@@ -92,7 +92,7 @@ struct link_sim {
 	const struct link_events *ev;
 	struct simnet	*net;
 	struct hmap	*sess;		/* session id -> struct sim_sess */
-	struct hmap	*unlinked;	/* session ids whose device the phone removed */
+	struct hmap	*unlinked;	/* session ids whose device the phone removed (-> sim) */
 	struct loop_timer *unheld_timer;
 };
 
@@ -680,6 +680,9 @@ sim_logout(struct link_sess *ls, const void *creds, size_t len)
 	sim_halt(ss);
 	ss->has_creds = 0;
 	ss->reported = 0;
+	/* WhatsApp forgets the device: its credentials are void from now. */
+	if (hmap_put(ss->sim->unlinked, ss->id, strlen(ss->id), ss->sim) == -1)
+		log_warnx("sim: %s: out of memory", ss->id);
 }
 
 /* ---- lookups ---- */
@@ -1086,7 +1089,7 @@ sim_unlink(void *impl, const char *session, char *err, size_t errlen)
 		snprintf(err, errlen, "no sim session %s", session);
 		return -1;
 	}
-	if (hmap_put(sim->unlinked, ss->id, strlen(ss->id), ss) == -1) {
+	if (hmap_put(sim->unlinked, ss->id, strlen(ss->id), sim) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -1097,6 +1100,34 @@ sim_unlink(void *impl, const char *session, char *err, size_t errlen)
 		return -1;
 	}
 	log_info("sim: session %s: the phone removed the linked device", ss->id);
+	return 0;
+}
+
+static void
+sim_dropped(void *arg)
+{
+	struct sim_sess *ss = arg;
+
+	ss->step = NULL;
+	sim_halt(ss);
+	sim_state(ss, LINK_DOWN, "the network dropped the connection");
+}
+
+int
+sim_drop(void *impl, const char *session, char *err, size_t errlen)
+{
+	struct link_sim *sim = impl;
+	struct sim_sess *ss = hmap_get(sim->sess, session, strlen(session));
+
+	if (ss == NULL || ss->st == SIM_IDLE) {
+		snprintf(err, errlen, "sim session %s is not connected", session);
+		return -1;
+	}
+	if (sim_after(ss, &ss->step, 0, sim_dropped) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	log_info("sim: session %s: the network drops its connection", ss->id);
 	return 0;
 }
 

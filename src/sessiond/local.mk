@@ -43,12 +43,22 @@ etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
 
 # Unit tests; check_sessiond runs the real daemon binary.
 SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
-	tests/unit/check_sessiond
+	tests/unit/check_sessiond tests/unit/check_backoff tests/unit/check_creds \
+	tests/unit/check_link_contract
 check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
 TESTS += $(SESSIOND_UNIT_TESTS)
 tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
 tests_unit_check_ratelimit_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_ratelimit_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_backoff_SOURCES = tests/unit/check_backoff.c
+tests_unit_check_backoff_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_backoff_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_creds_SOURCES = tests/unit/check_creds.c
+tests_unit_check_creds_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_creds_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_link_contract_SOURCES = tests/unit/check_link_contract.c
+tests_unit_check_link_contract_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_link_contract_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_simnet_SOURCES = tests/unit/check_simnet.c
 tests_unit_check_simnet_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_simnet_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)

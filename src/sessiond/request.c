@@ -43,6 +43,7 @@ static const struct {
 	{ "sim_scan", OP_SIM_SCAN },
 	{ "sim_link_code", OP_SIM_LINK_CODE },
 	{ "sim_unlink", OP_SIM_UNLINK },
+	{ "sim_drop", OP_SIM_DROP },
 };
 
 static void

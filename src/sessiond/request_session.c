@@ -349,7 +349,10 @@ request_sim(struct request *r, struct json_object *obj)
 		break;
 	default:
 		if (ipc_msg_str(obj, "session", &a, NULL) != 0)
-			snprintf(err, sizeof(err), "sim_unlink needs \"session\"");
+			snprintf(err, sizeof(err), "%s needs \"session\"",
+			    r->op == OP_SIM_DROP ? "sim_drop" : "sim_unlink");
+		else if (r->op == OP_SIM_DROP)
+			rc = link_sim_drop(d->link, a, err, sizeof(err));
 		else
 			rc = link_sim_unlink(d->link, a, err, sizeof(err));
 		break;
@@ -371,6 +374,7 @@ request_session_op(struct request *r, struct json_object *obj)
 	case OP_SIM_SCAN:
 	case OP_SIM_LINK_CODE:
 	case OP_SIM_UNLINK:
+	case OP_SIM_DROP:
 		request_sim(r, obj);
 		return;
 	default:

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1257,6 +1258,242 @@ START_TEST(jwks_failure_is_logged_and_serving_goes_on)
 }
 END_TEST
 
+/* ---- sessions that live ---- */
+
+/* Waits until session's status is want; returns the session. */
+static void
+wait_status(const char *session, const char *want, struct sessiond_session *out)
+{
+	int64_t end = clock_mono_ms() + 8000;
+
+	for (;;) {
+		ck_assert_int_eq(sessiond_session_call(cl, "session_get", session, T, out),
+		    SESSIOND_OK);
+		if (strcmp(out->s.status, want) == 0)
+			return;
+		ck_assert_msg(clock_mono_ms() < end, "%s: %s (%s), want %s", session,
+		    out->s.status, out->s.reason, want);
+		usleep(10000);
+	}
+}
+
+/* One column of one session's row, read with the test's own connection. */
+static void
+db_text(const char *sql, const char *id, char *out, size_t len)
+{
+	sqlite3 *h;
+	sqlite3_stmt *q;
+
+	out[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+}
+
+static void
+db_exec(const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* Creates a session and pairs it by QR with the account of S1's entry. */
+static void
+create_and_pair(struct sessiond_session *ss)
+{
+	int64_t end = clock_mono_ms() + 5000;
+
+	ck_assert_int_eq(sessiond_session_create(cl, "o1", "lives", 0, T, ss), SESSIOND_OK);
+	ck_assert_str_eq(ss->s.status, "stopped");
+	ck_assert_uint_eq(strlen(ss->s.id), 26);
+	do {
+		ck_assert_int_eq(sessiond_session_call(cl, "session_qr", ss->s.id, T, ss),
+		    SESSIOND_OK);
+		ck_assert_msg(clock_mono_ms() < end, "no QR");
+	} while (ss->pairing.kind != 'q' && usleep(10000) == 0);
+	ck_assert_str_eq(ss->s.status, "scan_qr_code");
+	ck_assert_int_eq(sessiond_sim(cl, "sim_scan", ss->pairing.code, "14155550001", T),
+	    SESSIOND_OK);
+	wait_status(ss->s.id, "working", ss);
+	ck_assert_str_eq(ss->s.phone, "14155550001");
+}
+
+START_TEST(created_paired_and_back_after_kill9)
+{
+	struct sessiond_session ss;
+	char buf[256], id[STORE_ID_MAX + 1];
+
+	create_and_pair(&ss);
+	snprintf(id, sizeof(id), "%s", ss.s.id);
+	ck_assert_int_gt(ss.s.last_connected_ms, 0);
+	/* Stored: the state, and the credentials sealed (no plaintext). */
+	usleep(100000);
+	db_text("SELECT status FROM sessions WHERE id = ?1", id, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "working");
+	db_text("SELECT count(*) FROM session_credentials c JOIN sessions s ON"
+	    " s.sid = c.session WHERE s.id = ?1 AND instr(c.blob, 'wagw-sim') = 0"
+	    " AND length(c.blob) > 29", id, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1");
+	stop();
+	start();
+	wait_status(id, "working", &ss);
+	ck_assert_str_eq(ss.s.phone, "14155550001");
+	ck_assert_int_eq(ss.pairing.kind, 0);
+}
+END_TEST
+
+START_TEST(a_drop_reconnects_with_back_off)
+{
+	struct sessiond_session ss;
+	int64_t t0;
+
+	ck_assert_int_eq(sessiond_sim(cl, "sim_drop", "S1", NULL, T), SESSIOND_OK);
+	t0 = clock_mono_ms();
+	wait_status("S1", "starting", &ss);
+	ck_assert_str_eq(ss.s.reason, "the network dropped the connection");
+	wait_status("S1", "working", &ss);
+	/* The first delay is 1 s, jittered by 20%. */
+	ck_assert_int_ge(clock_mono_ms() - t0, 700);
+	ck_assert(log_has("reconnecting in"));
+	/* A stopped session is not dropped. */
+	ck_assert_int_eq(sessiond_session_disconnect(cl, "S1", T), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_sim(cl, "sim_drop", "S1", NULL, T), SESSIOND_BAD_REQUEST);
+}
+END_TEST
+
+START_TEST(unreadable_credentials_fail_that_session_only)
+{
+	struct sessiond_session ss;
+	char id[STORE_ID_MAX + 1], key[300], err[256];
+
+	create_and_pair(&ss);
+	snprintf(id, sizeof(id), "%s", ss.s.id);
+	usleep(100000);
+	stop();
+	db_exec("UPDATE session_credentials SET blob = x'01000102' WHERE session ="
+	    " (SELECT sid FROM sessions WHERE id NOT LIKE 'S%')");
+	start();
+	wait_status(id, "failed", &ss);
+	ck_assert_str_eq(ss.s.reason, "credentials_unreadable");
+	wait_connected("S1");
+	/* Starting it again does not help; pairing it again does. */
+	ck_assert_int_eq(sessiond_session_call(cl, "session_start", id, T, &ss), SESSIOND_OK);
+	ck_assert_str_eq(ss.s.status, "failed");
+	ck_assert_int_eq(sessiond_session_call(cl, "session_logout", id, T, &ss), SESSIOND_OK);
+	ck_assert_str_eq(ss.s.status, "logged_out");
+	/* Another key: every sealed session is unreadable, none is lost. */
+	stop();
+	snprintf(key, sizeof(key), "%s/c.key", dir);
+	ck_assert_int_eq(unlink(key), 0);
+	ck_assert_int_eq(credkey_create(key, err, sizeof(err)), 0);
+	start();
+	wait_status("S1", "failed", &ss);
+	ck_assert_str_eq(ss.s.reason, "credentials_unreadable");
+	/* No key at all: the daemon does not start, and says why. */
+	stop();
+	ck_assert_int_eq(unlink(key), 0);
+	pid = spawn();
+	ck_assert_int_eq(wait_exit(pid, 5000) >> 8, 1);
+	pid = -1;
+	ck_assert(log_has("wagw-admin init creates it"));
+}
+END_TEST
+
+/* Another process holds the write lock: the loop goes on answering. */
+START_TEST(a_locked_database_never_stalls_the_loop)
+{
+	struct sessiond_check_result r[1];
+	char about[SESSIOND_ABOUT_MAX + 1], phone[16], buf[64];
+	sqlite3 *h;
+	int64_t t0;
+	int ra, i;
+
+	restart("lookups_per_minute = 100000\nlookup_burst = 1000\n", 5);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	t0 = clock_mono_ms();
+	for (i = 0; i < 20; i++) {
+		/* Fresh numbers: each answer queues a cache write that must wait. */
+		snprintf(phone, sizeof(phone), "1999000%04d", i);
+		ck_assert_int_eq(check1("S1", phone, r, &ra), SESSIOND_OK);
+		ck_assert_int_eq(sessiond_about(cl, "S1", "100@lid", T, about, &ra),
+		    SESSIOND_OK);
+		ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	}
+	/* 60 answers while the lock was held: far less than one busy timeout. */
+	ck_assert_int_lt(clock_mono_ms() - t0, 2000);
+	sleep(3);		/* the writer waits past its own busy timeout */
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(h);
+	/* Released: the writes that waited land. */
+	wait_cached("S1", "19990000019");
+	db_text("SELECT count(*) FROM check_cache WHERE phone LIKE '1999000%' AND"
+	    " session = (SELECT sid FROM sessions WHERE id = ?1)", "S1", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "20");
+}
+END_TEST
+
+START_TEST(session_wait_follows_changes)
+{
+	struct sessiond_session a, b;
+	int64_t t0;
+
+	ck_assert_int_eq(sessiond_session_call(cl, "session_get", "S1", T, &a), SESSIOND_OK);
+	/* Nothing changes: answered at the wait's end with the same seq. */
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(sessiond_session_wait(cl, "S1", a.seq, 300, T, &b), SESSIOND_OK);
+	ck_assert_int_ge(clock_mono_ms() - t0, 250);
+	ck_assert(b.seq == a.seq);
+	/* A change ends the wait at once. */
+	ck_assert_int_eq(sessiond_sim(cl, "sim_drop", "S1", NULL, T), SESSIOND_OK);
+	t0 = clock_mono_ms();
+	ck_assert_int_eq(sessiond_session_wait(cl, "S1", a.seq, 5000, T, &b), SESSIOND_OK);
+	ck_assert_int_lt(clock_mono_ms() - t0, 1000);
+	ck_assert(b.seq > a.seq);
+	ck_assert_str_eq(b.s.status, "starting");
+	/* An old seq answers at once. */
+	ck_assert_int_eq(sessiond_session_wait(cl, "S1", 0, 5000, T, &b), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_wait(cl, "S1", 0, 0, T, &b), SESSIOND_BAD_REQUEST);
+	ck_assert_int_eq(sessiond_session_wait(cl, "S1", 0, 60001, T, &b),
+	    SESSIOND_BAD_REQUEST);
+	ck_assert_int_eq(sessiond_session_wait(cl, "NOPE", 0, 10, T, &b), SESSIOND_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(pairing_conflicts_and_delete)
+{
+	struct sessiond_session ss;
+	char id[STORE_ID_MAX + 1], buf[32];
+
+	/* A paired session: no QR, no code. */
+	ck_assert_int_eq(sessiond_session_call(cl, "session_qr", "S1", T, &ss),
+	    SESSIOND_CONFLICT);
+	ck_assert_ptr_nonnull(strstr(sessiond_message(cl), "paired"));
+	ck_assert_int_eq(sessiond_session_pair_code(cl, "S1", "14155550001", T, &ss),
+	    SESSIOND_CONFLICT);
+	create_and_pair(&ss);
+	snprintf(id, sizeof(id), "%s", ss.s.id);
+	ck_assert_int_eq(sessiond_session_call(cl, "session_delete", id, T, NULL), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_session_call(cl, "session_get", id, T, &ss),
+	    SESSIOND_NOT_FOUND);
+	db_text("SELECT count(*) FROM sessions WHERE id = ?1", id, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0");
+	/* An organization the store does not know yet is made (the frontend owns them). */
+	ck_assert_int_eq(sessiond_session_create(cl, "neworg", NULL, 1, T, &ss), SESSIOND_OK);
+}
+END_TEST
+
 static Suite *
 sessiond_suite(void)
 {
@@ -1300,6 +1537,17 @@ sessiond_suite(void)
 	tcase_add_test(tc, half_a_frame_stalls_nobody);
 	tcase_add_test(tc, client_leaving_mid_request);
 	tcase_add_test(tc, many_concurrent_clients);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sessions");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, created_paired_and_back_after_kill9);
+	tcase_add_test(tc, a_drop_reconnects_with_back_off);
+	tcase_add_test(tc, unreadable_credentials_fail_that_session_only);
+	tcase_add_test(tc, a_locked_database_never_stalls_the_loop);
+	tcase_add_test(tc, session_wait_follows_changes);
+	tcase_add_test(tc, pairing_conflicts_and_delete);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("life");

@@ -1,0 +1,506 @@
+/*
+ * The link driver contract (sessiond/link.h), which every driver must
+ * pass: each case drives a driver through link.h on a real event loop and
+ * checks what it reports.  A driver plugs in with a "phone": what the
+ * user's phone does to pair (sim: wagw-admin's sim commands, through
+ * link_sim_*).
+ *
+ * The contract:
+ * - no event is delivered from inside a call into the driver;
+ * - without credentials, start shows a QR (pairing event, then state
+ *   PAIRING); QR texts rotate, the old one void, and run out: FAILED with
+ *   pairing_timed_out;
+ * - when the phone pairs: credentials, paired (the account), then UP;
+ * - start with those credentials logs in without pairing;
+ * - a check of n phones is one query with exactly one answer of n
+ *   results in the order asked; about answers once; a cancelled query
+ *   never answers; stop silences everything;
+ * - pair_code shows a phone code instead, which the phone can use;
+ * - after logout the credentials are void: starting with them ends in
+ *   LOGGED_OUT.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "sessiond/link.h"
+#include "sessiond/loop.h"
+#include "unit.h"
+
+#define EV_MAX		64
+
+struct rec {
+	int		 in_call;	/* a call into the driver is running */
+	int		 bad;		/* an event came from inside a call */
+	int		 nstate;
+	enum link_state	 states[EV_MAX];
+	char		 reason[128];
+	int		 npairing;
+	struct link_pairing pairing;
+	char		 code[512];
+	char		 prev_code[512];
+	int		 npaired;
+	char		 phone[32];
+	int		 ncreds;
+	unsigned char	 creds[4096];
+	size_t		 creds_len;
+	int		 nseen;
+	int		 nchecks;
+	size_t		 check_n;
+	int		 check_rc;
+	int		 check_on[8];
+	char		 check_phone[8][16];
+	int		 nabout;
+	char		 about[256];
+};
+
+struct driver_case {
+	const char	*name;		/* the driver */
+	void		(*setup)(struct config *cfg);
+	/* What the phone does: scan the QR text, enter a code. */
+	int		(*scan)(struct link *l, const char *qr, const char *phone);
+	int		(*enter)(struct link *l, const char *code);
+	/* A phone number on WhatsApp, and one that is not. */
+	const char	*on, *off;
+	const char	*about_jid, *about_text;
+};
+
+static struct loop *lp;
+static struct link *lk;
+static struct rec rec;
+static struct config cfg;
+static char dir[128];
+
+static void
+ev_state(void *cookie, enum link_state st, const char *reason)
+{
+	struct rec *r = cookie;
+
+	r->bad |= r->in_call;
+	if (r->nstate < EV_MAX)
+		r->states[r->nstate++] = st;
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+}
+
+static void
+ev_pairing(void *cookie, const struct link_pairing *p)
+{
+	struct rec *r = cookie;
+
+	r->bad |= r->in_call;
+	r->npairing++;
+	snprintf(r->prev_code, sizeof(r->prev_code), "%s", r->code);
+	snprintf(r->code, sizeof(r->code), "%s", p->code);
+	r->pairing = *p;
+	r->pairing.code = r->code;
+}
+
+static void
+ev_paired(void *cookie, const struct link_identity *id)
+{
+	struct rec *r = cookie;
+
+	r->bad |= r->in_call;
+	r->npaired++;
+	snprintf(r->phone, sizeof(r->phone), "%s", id->phone ? id->phone : "");
+}
+
+static void
+ev_credentials(void *cookie, const void *blob, size_t len)
+{
+	struct rec *r = cookie;
+
+	r->bad |= r->in_call;
+	r->ncreds++;
+	ck_assert_uint_le(len, sizeof(r->creds));
+	memcpy(r->creds, blob, len);
+	r->creds_len = len;
+}
+
+static void
+ev_seen(void *cookie, const struct link_seen *seen)
+{
+	struct rec *r = cookie;
+
+	(void)seen;
+	r->bad |= r->in_call;
+	r->nseen++;
+}
+
+static void
+ev_check(void *qcookie, const struct link_check_answer *a)
+{
+	struct rec *r = qcookie;
+	size_t i;
+
+	r->bad |= r->in_call;
+	r->nchecks++;
+	r->check_rc = a->rc;
+	r->check_n = a->n;
+	for (i = 0; i < a->n && i < 8; i++) {
+		r->check_on[i] = a->results[i].on_whatsapp;
+		snprintf(r->check_phone[i], sizeof(r->check_phone[i]), "%s",
+		    a->results[i].phone);
+		if (a->results[i].on_whatsapp)
+			ck_assert_ptr_nonnull(a->results[i].jid);
+	}
+}
+
+static void
+ev_about(void *qcookie, enum link_rc rc, int64_t retry_after_ms, const char *about)
+{
+	struct rec *r = qcookie;
+
+	(void)retry_after_ms;
+	r->bad |= r->in_call;
+	r->nabout++;
+	r->check_rc = rc;
+	snprintf(r->about, sizeof(r->about), "%s", about);
+}
+
+static const struct link_events events = {
+	ev_state, ev_pairing, ev_paired, ev_credentials, ev_seen, ev_check, ev_about
+};
+
+/* ---- the loop ---- */
+
+struct wait_for {
+	int		(*cond)(void);
+	struct loop_timer *t;
+};
+
+static void
+poll_cb(void *arg)
+{
+	struct wait_for *w = arg;
+
+	w->t = NULL;
+	if (w->cond())
+		loop_stop(lp);
+	else
+		w->t = loop_timer_add(lp, 5, poll_cb, w);
+}
+
+static void
+deadline_cb(void *arg)
+{
+	*(int *)arg = 1;
+	loop_stop(lp);
+}
+
+/* Runs the loop until cond() holds (1) or ms pass (0). */
+static int
+run_until(int (*cond)(void), int64_t ms)
+{
+	struct wait_for w = { cond, NULL };
+	struct loop_timer *d;
+	int expired = 0;
+
+	if (cond())
+		return 1;
+	w.t = loop_timer_add(lp, 5, poll_cb, &w);
+	d = loop_timer_add(lp, ms, deadline_cb, &expired);
+	loop_run(lp);
+	loop_timer_cancel(w.t);
+	if (!expired)
+		loop_timer_cancel(d);
+	return cond();
+}
+
+static int
+last_is(enum link_state st)
+{
+	return rec.nstate > 0 && rec.states[rec.nstate - 1] == st;
+}
+
+static int cond_pairing(void) { return last_is(LINK_PAIRING) && rec.npairing > 0; }
+static int cond_up(void) { return last_is(LINK_UP); }
+static int cond_failed(void) { return last_is(LINK_FAILED); }
+static int cond_logged_out(void) { return last_is(LINK_LOGGED_OUT); }
+static int cond_check(void) { return rec.nchecks > 0; }
+static int cond_about(void) { return rec.nabout > 0; }
+static int cond_rotated(void) { return rec.npairing >= 2; }
+static int cond_never(void) { return 0; }
+
+/* ---- the drivers ---- */
+
+static void
+sim_setup(struct config *c)
+{
+	char path[200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/net.json", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("{\"latencyMs\": 5, \"pairing\": {\"qrFirstMs\": 300, \"qrNextMs\": 150,"
+	    " \"qrCount\": 3, \"codeMs\": 400},"
+	    " \"accounts\": [{\"lid\": \"100\", \"phone\": \"14155550100\", \"name\": \"A\","
+	    " \"about\": \"At work\"}],"
+	    " \"sessions\": {\"VIEW\": {\"account\": \"14155550001\", \"dms\": [\"100\"]}}}",
+	    f);
+	fclose(f);
+	snprintf(c->sim_network, sizeof(c->sim_network), "%s", path);
+}
+
+static int
+sim_scan_phone(struct link *l, const char *qr, const char *phone)
+{
+	char err[256];
+
+	return link_sim_scan(l, qr, phone, err, sizeof(err));
+}
+
+static int
+sim_enter(struct link *l, const char *code)
+{
+	char err[256];
+
+	return link_sim_link_code(l, code, err, sizeof(err));
+}
+
+static const struct driver_case drivers[] = {
+	{ "sim", sim_setup, sim_scan_phone, sim_enter, "14155550100", "4915112345678",
+	    "100@lid", "At work" },
+};
+
+static const struct driver_case *drv;
+
+static void
+setup(void)
+{
+	char err[512];
+
+	snprintf(dir, sizeof(dir), "/tmp/wagw-contract-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	memset(&rec, 0, sizeof(rec));
+	config_defaults(&cfg);
+	drv = &drivers[0];
+	snprintf(cfg.link, sizeof(cfg.link), "%s", drv->name);
+	drv->setup(&cfg);
+	ck_assert_ptr_nonnull(lp = loop_new());
+	ck_assert_msg(link_open(&lk, &cfg, lp, &events, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	char cmd[200];
+
+	link_close(lk);
+	loop_free(lp);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct link_sess *
+new_sess(const char *id)
+{
+	struct link_sess *ls;
+	char err[256];
+
+	rec.in_call = 1;
+	ls = link_sess_new(lk, drv->name, id, &rec, err, sizeof(err));
+	rec.in_call = 0;
+	ck_assert_msg(ls != NULL, "%s", err);
+	return ls;
+}
+
+static int
+call_start(struct link_sess *ls, const void *creds, size_t len)
+{
+	int rc;
+
+	rec.in_call = 1;
+	rc = link_start(ls, creds, len);
+	rec.in_call = 0;
+	return rc;
+}
+
+/* Pairs ls by QR; leaves its credentials in rec. */
+static void
+pair_by_qr(struct link_sess *ls)
+{
+	ck_assert_int_eq(call_start(ls, NULL, 0), 0);
+	ck_assert_msg(run_until(cond_pairing, 5000), "no QR came");
+	ck_assert_int_eq(rec.pairing.kind, LINK_PAIR_QR);
+	ck_assert_int_gt(rec.pairing.expires_ms, clock_wall_ms());
+	ck_assert_int_eq(drv->scan(lk, rec.code, "+14155550001"), 0);
+	ck_assert_msg(run_until(cond_up, 5000), "not up after the scan");
+	ck_assert_int_ge(rec.ncreds, 1);
+	ck_assert_int_ge(rec.npaired, 1);
+	ck_assert_str_eq(rec.phone, "14155550001");
+}
+
+START_TEST(contract_pair_by_qr_then_log_in_with_the_credentials)
+{
+	unsigned char creds[4096];
+	struct link_sess *ls = new_sess("C1");
+	size_t len;
+
+	ck_assert_msg(!run_until(cond_never, 50) && rec.nstate == 0,
+	    "events from a session never started");
+	pair_by_qr(ls);
+	memcpy(creds, rec.creds, rec.creds_len);
+	len = rec.creds_len;
+	rec.in_call = 1;
+	link_stop(ls);
+	rec.in_call = 0;
+	memset(&rec, 0, sizeof(rec));
+	run_until(cond_never, 50);
+	ck_assert_int_eq(rec.nstate, 0);
+	/* The stored credentials log in without pairing. */
+	ck_assert_int_eq(call_start(ls, creds, len), 0);
+	ck_assert(run_until(cond_up, 5000));
+	ck_assert_int_eq(rec.npairing, 0);
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+START_TEST(contract_lookups)
+{
+	const char *phones[] = { drv->on, drv->off, drv->on };
+	struct link_sess *ls = new_sess("C2");
+	struct link_query *q;
+	struct jid j;
+
+	pair_by_qr(ls);
+	rec.in_call = 1;
+	q = link_check(ls, phones, 3, &rec);
+	rec.in_call = 0;
+	ck_assert_ptr_nonnull(q);
+	ck_assert(run_until(cond_check, 5000));
+	run_until(cond_never, 50);
+	ck_assert_int_eq(rec.nchecks, 1);	/* one answer for the query */
+	ck_assert_int_eq(rec.check_rc, LINK_OK);
+	ck_assert_uint_eq(rec.check_n, 3);
+	ck_assert_str_eq(rec.check_phone[0], drv->on);
+	ck_assert_str_eq(rec.check_phone[1], drv->off);
+	ck_assert_int_eq(rec.check_on[0], 1);
+	ck_assert_int_eq(rec.check_on[1], 0);
+	ck_assert_int_eq(rec.check_on[2], 1);
+	/* About. */
+	ck_assert_int_eq(jid_parse(drv->about_jid, strlen(drv->about_jid), &j), 0);
+	rec.in_call = 1;
+	q = link_about(ls, &j, &rec);
+	rec.in_call = 0;
+	ck_assert_ptr_nonnull(q);
+	ck_assert(run_until(cond_about, 5000));
+	ck_assert_str_eq(rec.about, drv->about_text);
+	/* A cancelled query never answers. */
+	rec.nchecks = 0;
+	q = link_check(ls, phones, 1, &rec);
+	ck_assert_ptr_nonnull(q);
+	link_cancel(q);
+	run_until(cond_never, 200);
+	ck_assert_int_eq(rec.nchecks, 0);
+	/* Stop silences queries in flight. */
+	ck_assert_ptr_nonnull(link_check(ls, phones, 1, &rec));
+	link_stop(ls);
+	run_until(cond_never, 200);
+	ck_assert_int_eq(rec.nchecks, 0);
+	/* Not up: no query starts. */
+	ck_assert_ptr_null(link_check(ls, phones, 1, &rec));
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+START_TEST(contract_qr_rotates_and_runs_out)
+{
+	struct link_sess *ls = new_sess("C3");
+	char first[512];
+
+	ck_assert_int_eq(call_start(ls, NULL, 0), 0);
+	ck_assert(run_until(cond_pairing, 5000));
+	snprintf(first, sizeof(first), "%s", rec.code);
+	ck_assert(run_until(cond_rotated, 5000));
+	ck_assert_str_ne(rec.code, first);
+	/* The old QR is void. */
+	ck_assert_int_eq(drv->scan(lk, first, "+14155550001"), -1);
+	ck_assert(run_until(cond_failed, 10000));
+	ck_assert_str_eq(rec.reason, LINK_REASON_PAIRING_TIMEOUT);
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+START_TEST(contract_pair_by_code)
+{
+	struct link_sess *ls = new_sess("C4");
+	int rc;
+
+	rec.in_call = 1;
+	rc = link_pair_code(ls, "14155550001");
+	rec.in_call = 0;
+	ck_assert_int_eq(rc, 0);
+	ck_assert(run_until(cond_pairing, 5000));
+	ck_assert_int_eq(rec.pairing.kind, LINK_PAIR_CODE);
+	ck_assert_uint_eq(strlen(rec.code), 9);
+	ck_assert_int_eq(rec.code[4], '-');
+	ck_assert_int_eq(drv->enter(lk, "ZZZZ-ZZZZ"), -1);
+	ck_assert_int_eq(drv->enter(lk, rec.code), 0);
+	ck_assert(run_until(cond_up, 5000));
+	ck_assert_str_eq(rec.phone, "14155550001");
+	/* Paired: no code now. */
+	ck_assert_int_eq(link_pair_code(ls, "14155550001"), -1);
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+START_TEST(contract_logout_voids_the_credentials)
+{
+	unsigned char creds[4096];
+	struct link_sess *ls = new_sess("C5");
+	size_t len;
+
+	pair_by_qr(ls);
+	memcpy(creds, rec.creds, rec.creds_len);
+	len = rec.creds_len;
+	rec.in_call = 1;
+	link_logout(ls, NULL, 0);
+	rec.in_call = 0;
+	rec.nstate = 0;
+	run_until(cond_never, 50);
+	ck_assert_int_eq(rec.nstate, 0);	/* silently */
+	ck_assert_int_eq(call_start(ls, creds, len), 0);
+	ck_assert(run_until(cond_logged_out, 5000));
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+START_TEST(contract_garbage_credentials)
+{
+	struct link_sess *ls = new_sess("C6");
+
+	ck_assert_int_eq(call_start(ls, "not credentials", 15), 0);
+	ck_assert(run_until(cond_failed, 5000));
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+static Suite *
+contract_suite(void)
+{
+	Suite *s = suite_create("link_contract");
+	TCase *tc = tcase_create("sim");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, contract_pair_by_qr_then_log_in_with_the_credentials);
+	tcase_add_test(tc, contract_lookups);
+	tcase_add_test(tc, contract_qr_rotates_and_runs_out);
+	tcase_add_test(tc, contract_pair_by_code);
+	tcase_add_test(tc, contract_logout_voids_the_credentials);
+	tcase_add_test(tc, contract_garbage_credentials);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN("check_link_contract", contract_suite)
