@@ -103,7 +103,12 @@ tests_unit_check_main_LDADD = $(GATEWAY_UNIT_LIBS)
 
 # libFuzzer targets of the gateway's parsers (tests/fuzz/local.mk runs
 # them with `make fuzz`; seeds in tests/fuzz/corpus/{query,route}/).
-GATEWAY_FUZZ_TARGETS = tests/fuzz/fuzz_query tests/fuzz/fuzz_route
+GATEWAY_FUZZ_TARGETS = tests/fuzz/fuzz_query tests/fuzz/fuzz_route \
+	tests/fuzz/fuzz_body
+tests_fuzz_fuzz_body_SOURCES = tests/fuzz/fuzz_body.c
+tests_fuzz_fuzz_body_CFLAGS = $(FUZZ_FLAGS) $(JSONC_CFLAGS)
+tests_fuzz_fuzz_body_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_body_LDADD = $(GATEWAY_LIBS)
 tests_fuzz_fuzz_query_SOURCES = tests/fuzz/fuzz_query.c
 tests_fuzz_fuzz_query_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_query_LDFLAGS = $(FUZZ_LINK)

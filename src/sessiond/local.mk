@@ -68,5 +68,5 @@ tests_unit_check_sessiond_CFLAGS = $(UNIT_FLAGS) \
 tests_unit_check_sessiond_LDADD = $(IPC_LIBS) $(UNIT_LIBS) $(JSONC_LIBS)
 EXTRA_tests_unit_check_sessiond_DEPENDENCIES = src/sessiond/wagw-sessiond$(EXEEXT)
 
-dist_doc_DATA += docs/sessiond-protocol.md
+dist_doc_DATA += docs/sessiond-protocol.md docs/simulated-network.md
 EXTRA_DIST += tests/tools/gen_network.py bench/sessiond_bench.sh

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 
 #include "common/config.h"
 #include "common/credkey.h"
@@ -77,7 +78,7 @@ static void
 fuzz_cleanup(void)
 {
 	static const char *const names[] = { "s", "db", "db-wal", "db-shm",
-	    "db-journal", "net.json" };
+	    "db-journal", "net.json", "c.key" };
 	char path[256];
 	size_t i;
 
@@ -98,6 +99,12 @@ fuzz_setup(void)
 	if (fuzz_daemon != NULL)
 		return;
 	log_init("fuzz_sessiond", LOG_LEVEL_WARN);
+	/*
+	 * The daemon's threads (loop, writer) run until the process ends:
+	 * OpenSSL must not tear itself down at exit under them.
+	 */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL) != 1)
+		__builtin_trap();
 	snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/fuzz_sessiond.XXXXXX");
 	if (mkdtemp(fuzz_dir) == NULL)
 		__builtin_trap();
