@@ -386,3 +386,58 @@ def _(ctx):
     wait_status(ctx, sid, "working", timeout=15)
     st.wait_connected()
     delete(ctx, sid)
+
+
+@case("wagw-admin session pair: the QR in the terminal and as PNG, the phone code", "sessions")
+def _(ctx):
+    st = ctx.stack
+    sid = create(ctx, {"label": "pair in a terminal"})
+    png = os.path.join(st.dbdir, "pair.png")
+    p = subprocess.Popen([st.admin_bin, "--config", st.config, "session", "pair", sid,
+                          "--png", png], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         **st.as_www())
+    try:
+        ok, _ = until(lambda: (os.path.exists(png) and os.path.getsize(png) > 0, None))
+        ctx.check(ok, "pair wrote no PNG")
+        with open(png, "rb") as f:
+            code = zbar(ctx, f.read())
+        ctx.check(code is not None and code.startswith("wagw-sim://"), "PNG decodes: %r" % code)
+        ctx.eq(code, qr_code(ctx, sid), "the PNG is the session's QR")
+        sim(ctx, "scan", code, "--account", "+" + model.PAIR_ACCOUNT)
+        out, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    ctx.eq(p.returncode, 0, "pair exits 0 once paired (stderr %r)" % err[-300:])
+    text = out.decode()
+    # Half blocks: a QR drawn in the terminal, with its quiet zone.
+    ctx.check("\u2588" in text and ("\u2580" in text or "\u2584" in text),
+              "no QR drawn: %r" % text[:200])
+    ctx.check("is paired" in err.decode(), "status line %r" % err.decode()[-200:])
+    ctx.eq(status_of(ctx, sid), "working", "after pair")
+    # Paired: pair again refuses (exit 2).
+    ctx.eq(st.admin("session", "pair", sid, check=False).returncode, 2, "pair a paired session")
+    ctx.json_ok(post(ctx, SESSIONS + "/%s:logout" % sid))
+    # By phone code: the code on stdout, the phone types it.
+    p = subprocess.Popen([st.admin_bin, "--config", st.config, "session", "pair", sid,
+                          "--phone", "+" + model.PAIR_ACCOUNT], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, **st.as_www())
+    try:
+        line = p.stdout.readline().decode().strip()
+        ctx.check(len(line) == 9 and line[4] == "-", "code on stdout: %r" % line)
+        sim(ctx, "link-code", line)
+        out, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    ctx.eq(p.returncode, 0, "pair --phone exits 0 (stderr %r)" % err[-300:])
+    ctx.eq(status_of(ctx, sid), "working", "paired by code")
+    # Pairing that runs out: exit 2 with the reason.
+    ctx.json_ok(post(ctx, SESSIONS + "/%s:logout" % sid))
+    r = subprocess.run([st.admin_bin, "--config", st.config, "session", "pair", sid],
+                       capture_output=True, timeout=120, **st.as_www())
+    ctx.eq(r.returncode, 2, "pairing that runs out")
+    ctx.check(b"pairing_timed_out" in r.stderr, "why: %r" % r.stderr[-200:])
+    delete(ctx, sid)
