@@ -182,7 +182,10 @@ route_try(const struct route_def *def, const struct route_seg *seg, size_t n,
 			return -1;
 		value.s = seg[i].s;
 		value.len = seg[i].len - suffix.len;
-		if (route_literal_at(i, &value))
+		/* "..:start" is no more a session than "..". */
+		if ((value.len == 1 && value.s[0] == '.') ||
+		    (value.len == 2 && memcmp(value.s, "..", 2) == 0) ||
+		    route_literal_at(i, &value))
 			return -1;
 		if (namelen == sizeof("{session}") - 1 &&
 		    memcmp(t.s, "{session}", namelen) == 0) {

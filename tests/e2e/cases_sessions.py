@@ -392,7 +392,7 @@ def _(ctx):
 def _(ctx):
     st = ctx.stack
     sid = create(ctx, {"label": "pair in a terminal"})
-    png = os.path.join(st.dbdir, "pair.png")
+    png = os.path.join(st.dbdir, "pair-%s.png" % sid)
     p = subprocess.Popen([st.admin_bin, "--config", st.config, "session", "pair", sid,
                           "--png", png], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          **st.as_www())

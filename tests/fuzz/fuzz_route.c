@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the router of wagw.fcgi on arbitrary (already
  * decoded) paths.  A match's {session} and {jid} are whole, non-empty
- * segments inside the path, never "." or "..", and {jid} is never the
- * literal "check".
+ * segments inside the path (a {session} may be followed by its
+ * ":action"), never "." or "..", a {session} never holds ':', and {jid}
+ * is never the literal "check".
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +14,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-fuzz_segment(const char *path, size_t len, const char *s, size_t slen)
+fuzz_segment(const char *path, size_t len, const char *s, size_t slen, int action)
 {
 	if (s <= path || s + slen > path + len || slen == 0 ||
 	    memchr(s, '/', slen) != NULL || s[-1] != '/' ||
-	    (s + slen < path + len && s[slen] != '/') ||
+	    (s + slen < path + len && s[slen] != '/' && !(action && s[slen] == ':')) ||
 	    (slen == 1 && s[0] == '.') || (slen == 2 && memcmp(s, "..", 2) == 0))
 		__builtin_trap();
 }
@@ -37,10 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (m.def == NULL || m.def->id != id || size == 0 || path[size - 1] == '/')
 		__builtin_trap();
-	if (m.session != NULL)
-		fuzz_segment(path, size, m.session, m.session_len);
+	if (m.session != NULL) {
+		fuzz_segment(path, size, m.session, m.session_len, 1);
+		if (memchr(m.session, ':', m.session_len) != NULL)
+			__builtin_trap();
+	}
 	if (m.jid != NULL) {
-		fuzz_segment(path, size, m.jid, m.jid_len);
+		fuzz_segment(path, size, m.jid, m.jid_len, 0);
 		if (m.jid_len == 5 && memcmp(m.jid, "check", 5) == 0)
 			__builtin_trap();
 	}

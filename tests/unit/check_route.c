@@ -72,6 +72,9 @@ static const struct {
 	{ __LINE__, "/api/v1/sessions/:start", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1:start:start", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1:", ROUTE_NONE, NULL, NULL },
+	/* Found by fuzz_route: a traversal segment with an action. */
+	{ __LINE__, "/api/v1/sessions/..:restart", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/.:stop", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1:Start", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/a:b/contacts", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/sessions/S1:start/qr", ROUTE_NONE, NULL, NULL },
