@@ -17,8 +17,10 @@ src_wa_libwagw_wa_a_SOURCES = \
 	src/wa/wa_payload.c src/wa/wa_payload.h \
 	src/wa/wa_pb.c src/wa/wa_pb.h \
 	src/wa/wa_proto.c src/wa/wa_proto.h \
+	src/wa/wa_stream.c src/wa/wa_stream.h \
 	src/wa/wa_tags.h \
 	src/wa/wa_token.c src/wa/wa_token.h src/wa/wa_token_data.c \
+	src/wa/wa_version.c src/wa/wa_version.h \
 	src/wa/wa_ws.c src/wa/wa_ws.h
 
 # What linking the library pulls in.

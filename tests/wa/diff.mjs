@@ -17,7 +17,7 @@ try {
 	if (!args.only || args.only === 'pb') await pb.run(tool, t, { seed, rounds: Number(args.pbrounds || 150) });
 	if (!args.only || args.only === 'node') await node.run(tool, t, { seed, nodes: Number(args.nodes || 1500), mutations: Number(args.mutations || 3000) });
 	if ((!args.only || args.only === 'loopback') && args.client)
-		await loopback.run(t, { seed, client: args.client, cert: args.cert, key: args.key, otherCert: args.othercert });
+		await loopback.run(t, { seed, version: (await tool.call('version')).split('.').map(Number), client: args.client, cert: args.cert, key: args.key, otherCert: args.othercert });
 } catch (e) {
 	t.check(false, 'harness', e.stack || String(e));
 } finally {

@@ -21,6 +21,7 @@
 #include "wa/wa_payload.h"
 #include "wa/wa_pb.h"
 #include "wa/wa_proto.h"
+#include "wa/wa_version.h"
 
 #define LINE_MAX_LEN	(64u * 1024 * 1024)
 
@@ -602,7 +603,7 @@ cmd_pbdec(char **av, int ac)
 	return rc;
 }
 
-/* login <username> <device|-1> <passive> */
+/* login <username> <device|-1> */
 static int
 cmd_login(char **av, int ac)
 {
@@ -610,11 +611,11 @@ cmd_login(char **av, int ac)
 	struct wa_buf out = { 0 };
 	int rc;
 
-	if (ac != 3)
+	if (ac != 2)
 		return -1;
 	wa_client_info_default(&ci);
 	rc = wa_payload_login(&out, &ci, strtoull(av[0], NULL, 10),
-	    atoi(av[1]), atoi(av[2]));
+	    atoi(av[1]));
 	reply(rc, out.p, out.len);
 	wa_buf_free(&out);
 	return rc;
@@ -644,10 +645,24 @@ cmd_register(char **av, int ac)
 	return rc;
 }
 
+/* version: the built-in WA Web version */
+static int
+cmd_version(char **av, int ac)
+{
+	char buf[WA_VERSION_STR_MAX];
+
+	(void)av;
+	if (ac != 0)
+		return -1;
+	printf("ok %s", wa_version_format(wa_version_builtin, buf));
+	return 0;
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(char **, int);
 } cmds[] = {
+	{ "version", cmd_version },
 	{ "enc", cmd_enc },
 	{ "dec", cmd_dec },
 	{ "sha256", cmd_sha256 },
