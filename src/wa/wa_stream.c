@@ -42,6 +42,21 @@ wa_stream_free(struct wa_stream *st)
 	OPENSSL_cleanse(st, sizeof(*st));
 }
 
+void
+wa_stream_stop(struct wa_stream *st)
+{
+	wa_buf_free(&st->payload);
+	wa_buf_free(&st->head);
+	wa_ws_rd_free(&st->ws);
+	wa_frame_rd_free(&st->fr);
+	wa_noise_clear(&st->ns);
+	OPENSSL_cleanse(&st->s, sizeof(st->s));
+	if (st->phase != WA_STREAM_DEAD) {
+		st->phase = WA_STREAM_DEAD;
+		st->err = WA_STREAM_OK;
+	}
+}
+
 int
 wa_stream_start(struct wa_stream *st, const struct wa_stream_cfg *cfg)
 {

@@ -80,6 +80,11 @@ struct wa_stream {
 int wa_stream_start(struct wa_stream *st, const struct wa_stream_cfg *cfg);
 /* Frees every buffer and wipes the keys; the stream is idle again. */
 void wa_stream_free(struct wa_stream *st);
+/*
+ * Ends the connection: frees all but the bytes still queued for writing
+ * (a WebSocket close, say) and wipes the keys.  The stream is dead.
+ */
+void wa_stream_stop(struct wa_stream *st);
 
 /*
  * Adds n bytes read from the connection.  Returns 0, or -1 when the

@@ -16,7 +16,8 @@ const root = protobuf.parse(readFileSync(require.resolve('baileys/WAProto/WAProt
 root.resolveAll();
 
 const TOP = ['HandshakeMessage', 'CertChain', 'CertChain.NoiseCertificate', 'CertChain.NoiseCertificate.Details',
-	'ClientPayload', 'DeviceProps', 'ADVSignedDeviceIdentityHMAC', 'ADVSignedDeviceIdentity', 'ADVDeviceIdentity'];
+	'ClientPayload', 'DeviceProps', 'ADVSignedDeviceIdentityHMAC', 'ADVSignedDeviceIdentity', 'ADVDeviceIdentity',
+	'VerifiedNameCertificate', 'VerifiedNameCertificate.Details'];
 
 function checkSchema(t, schema, T, path) {
 	for (const f of schema.fields) {
