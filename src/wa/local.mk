@@ -52,15 +52,17 @@ tests_wa_wa_client_LDADD = $(WA_LIBS)
 
 EXTRA_DIST += tests/wa/run tests/wa/package.json tests/wa/package-lock.json \
 	tests/wa/lib.mjs tests/wa/diff.mjs tests/wa/diff-node.mjs \
-	tests/wa/diff-crypto.mjs tests/wa/diff-pb.mjs tests/wa/loopback.mjs \
+	tests/wa/diff-crypto.mjs tests/wa/diff-pb.mjs tests/wa/diff-session.mjs \
+	tests/wa/loopback.mjs \
 	tests/wa/gen-tokens.mjs tests/wa/gen-corpus.mjs
 dist_doc_DATA += docs/whatsapp-link.md
 
 # libFuzzer targets (tests/fuzz/local.mk runs them with `make fuzz` once
 # $(WA_FUZZ_TARGETS) is in its FUZZ_TARGETS; seeds in
-# tests/fuzz/corpus/wa_{decode,frame,handshake}/).
+# tests/fuzz/corpus/wa_{decode,frame,handshake,parse,client}/).
 WA_FUZZ_TARGETS = tests/fuzz/fuzz_wa_decode tests/fuzz/fuzz_wa_frame \
-	tests/fuzz/fuzz_wa_handshake
+	tests/fuzz/fuzz_wa_handshake tests/fuzz/fuzz_wa_parse \
+	tests/fuzz/fuzz_wa_client
 tests_fuzz_fuzz_wa_decode_SOURCES = tests/fuzz/wa_decode.c
 tests_fuzz_fuzz_wa_decode_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_wa_decode_LDFLAGS = $(FUZZ_LINK)
@@ -73,6 +75,16 @@ tests_fuzz_fuzz_wa_handshake_SOURCES = tests/fuzz/wa_handshake.c
 tests_fuzz_fuzz_wa_handshake_CFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_wa_handshake_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_wa_handshake_LDADD = $(WA_LIBS)
+
+tests_fuzz_fuzz_wa_parse_SOURCES = tests/fuzz/wa_parse.c
+tests_fuzz_fuzz_wa_parse_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_wa_parse_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_wa_parse_LDADD = $(WA_LIBS)
+tests_fuzz_fuzz_wa_client_SOURCES = tests/fuzz/wa_client.c \
+	tests/unit/wa_server.c tests/unit/wa_server.h
+tests_fuzz_fuzz_wa_client_CFLAGS = $(FUZZ_FLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_wa_client_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_wa_client_LDADD = $(WA_LIBS)
 
 # Unit tests (tests/unit/check_wa_<module>.c).
 WA_CHECKS = tests/unit/check_wa_node tests/unit/check_wa_crypto \

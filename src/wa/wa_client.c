@@ -475,8 +475,9 @@ wa_client_on_count(struct wa_client *c, const struct wa_node *reply,
 	int code;
 	int64_t b;
 
-	if (wa_iq_outcome(reply, &code, &b) == WA_IQ_OK &&
-	    wa_prekey_count_parse(reply, &n) == 0 && n >= WA_PREKEY_MIN)
+	/* An unreadable count uploads nothing (whatsmeow): go active. */
+	if (wa_iq_outcome(reply, &code, &b) != WA_IQ_OK ||
+	    wa_prekey_count_parse(reply, &n) == -1 || n >= WA_PREKEY_MIN)
 		return wa_client_send_active(c, now);
 	if ((u = calloc(1, sizeof(*u))) == NULL)
 		return -1;

@@ -84,10 +84,11 @@ wa_usync_about_query(const char *id, const char *sid, const char *jid,
 
 	if (jid[0] == '\0' || (iq = wa_usync_iq(id, sid, &query, &list)) == NULL)
 		return NULL;
+	/* An empty child list without a token, as Baileys sends it. */
 	if (wa_node_add_new(query, "status") == NULL ||
 	    (user = wa_node_add_new(list, "user")) == NULL ||
 	    wa_node_attr(user, "jid", jid) == -1 ||
-	    (token != NULL &&
+	    wa_node_set_list(user) == -1 || (token != NULL &&
 	    wa_node_add_bytes(user, "tctoken", token, tlen) == NULL)) {
 		wa_node_free(iq);
 		return NULL;

@@ -7,6 +7,7 @@
  * code, keepalive, notifications and every way a connection ends.
  */
 #include <check.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1156,6 +1157,67 @@ START_TEST(test_bad_server)
 }
 END_TEST
 
+/*
+ * Memory of idle connected sessions: 64 clients logged in to their own
+ * test servers, the servers then freed; the heap the clients still hold
+ * (glibc's mallinfo2, so not under ASan, which has its own allocator).
+ */
+START_TEST(test_memory)
+{
+	enum { N = 64 };
+	struct wa_client *cl[N];
+	struct wa_server *sv;
+	struct wa_client_cfg cfg;
+	struct wa_creds cr;
+	struct wa_buf blob = { 0 };
+	struct wa_node *q, *c;
+	struct mallinfo2 before, after;
+	size_t i, per;
+	int step;
+
+	ck_assert_int_eq(wa_creds_new(&cr), 0);
+	ck_assert_int_eq(wa_creds_set_paired(&cr, "15551234567:7@s.whatsapp.net",
+	    "99887766:7@lid", "android", NULL, "account-bytes", 13), 0);
+	ck_assert_int_eq(wa_creds_save(&cr, &blob), 0);
+	wa_creds_clear(&cr);
+	before = mallinfo2();
+	for (i = 0; i < N; i++) {
+		sv = S = wa_server_new(NOW_S, WA_SERVER_CERT_OK);
+		wa_client_cfg_default(&cfg);
+		wa_server_trust(sv, &cfg.trust);
+		C = cl[i] = wa_client_new(&cfg, blob.p, blob.len, on_event, NULL);
+		ck_assert_int_eq(wa_client_start(C, 0), 0);
+		pump();
+		srv_send(mk("success", A("t", "1790000000")));
+		for (step = 0; step < 2; step++) {
+			q = srv_next();
+			c = NULL;
+			if (step == 0) {
+				c = wa_node_new("count");
+				wa_node_attr(c, "value", "50");
+			}
+			srv_send(result_for(q, c));
+			wa_node_free(q);
+		}
+		ck_assert(wa_client_connected(C));
+		wa_server_free(sv);
+	}
+	S = NULL;
+	C = NULL;
+	after = mallinfo2();
+	per = after.uordblks > before.uordblks ?
+	    (after.uordblks - before.uordblks) / N : 0;
+	fprintf(stderr, "wa_client: %zu heap bytes per idle connected session "
+	    "(wa_client_memory %zu)\n", per, wa_client_memory(cl[0]));
+	if (per > 0)	/* 0: another allocator (ASan) keeps the books */
+		ck_assert_uint_lt(per, 16384);
+	ck_assert_uint_lt(wa_client_memory(cl[0]), 8192);
+	for (i = 0; i < N; i++)
+		wa_client_free(cl[i]);
+	wa_buf_free(&blob);
+}
+END_TEST
+
 START_TEST(test_bad_creds)
 {
 	struct wa_client_cfg cfg;
@@ -1185,6 +1247,7 @@ main(void)
 	tcase_add_test(tc, test_request_errors);
 	tcase_add_test(tc, test_bad_server);
 	tcase_add_test(tc, test_bad_creds);
+	tcase_add_test(tc, test_memory);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

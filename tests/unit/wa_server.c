@@ -260,8 +260,11 @@ static int
 next_frame(struct wa_server *s, const unsigned char **p, size_t *n)
 {
 	size_t avail = s->frames.len - s->foff;
-	const unsigned char *b = s->frames.p + s->foff;
+	const unsigned char *b;
 
+	if (s->frames.p == NULL)
+		return 0;
+	b = s->frames.p + s->foff;
 	if (!s->prologue_seen) {
 		if (avail < 4)
 			return 0;
