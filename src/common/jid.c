@@ -197,8 +197,11 @@ jid_from_wire(const struct jid_wire *w, struct jid *out)
 
 	if (w->agent > 0)
 		return -1;
-	if (strcmp(server, "c.us") == 0)
+	/* c.us is the legacy phone server; hosted accounts fold into PN/LID. */
+	if (strcmp(server, "c.us") == 0 || strcmp(server, "hosted") == 0)
 		server = "s.whatsapp.net";
+	else if (strcmp(server, "hosted.lid") == 0)
+		server = "lid";
 	if (w->device >= 0)
 		n = snprintf(buf, sizeof(buf), "%s:%d@%s", w->user, w->device,
 		    server);

@@ -57,8 +57,10 @@ int jid_wire_parse(const char *s, size_t len, struct jid_wire *out);
  */
 int jid_wire_format(const struct jid_wire *w, char buf[JID_STR_MAX]);
 /*
- * The gateway's JID for a wire JID: c.us counts as s.whatsapp.net; the
- * result must pass jid_parse's strict rules and carry no agent.
+ * The gateway's JID for a wire JID: c.us and hosted count as
+ * s.whatsapp.net, hosted.lid as lid (the same person, whatsmeow and
+ * Baileys fold them alike); the result must pass jid_parse's strict
+ * rules and carry no agent.
  * Returns 0 or -1.
  */
 int jid_from_wire(const struct jid_wire *w, struct jid *out);

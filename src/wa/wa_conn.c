@@ -15,25 +15,14 @@
 #include <openssl/ssl.h>
 
 #include "wa/wa_conn.h"
-#include "wa/wa_decode.h"
-#include "wa/wa_encode.h"
-#include "wa/wa_frame.h"
-#include "wa/wa_ws.h"
-
-#define WA_HEAD_MAX	8192	/* the upgrade response head */
+#include "wa/wa_stream.h"
 
 struct wa_conn {
 	int			 fd;
 	SSL_CTX			*ctx;
 	SSL			*ssl;
 	int			 timeout_ms;
-	struct wa_ws_rd		 ws;
-	struct wa_frame_rd	 fr;
-	struct wa_noise		 ns;
-	int			 upgraded;
-	int			 sent_prologue;
-	struct wa_buf		 out;
-	struct wa_buf		 tmp;
+	struct wa_stream	 st;
 };
 
 const char *
@@ -160,145 +149,78 @@ wa_conn_read(struct wa_conn *c, void *p, size_t n)
 	return r;
 }
 
-/* Reads the upgrade response head; extra bytes go to the WS reader. */
+/* Writes what the stream has queued. */
 static enum wa_conn_err
-wa_conn_upgrade(struct wa_conn *c, const struct wa_conn_cfg *cfg)
+wa_conn_flush(struct wa_conn *c)
 {
-	char key[WA_WS_KEY_LEN + 1], head[WA_HEAD_MAX];
-	size_t have = 0, hlen;
-	ssize_t r;
-	char *end;
+	const unsigned char *p;
+	size_t n;
 
-	wa_buf_reset(&c->out);
-	if (wa_ws_request(&c->out, cfg->host, cfg->path, cfg->origin,
-	    key) == -1)
-		return WA_CONN_EINTERNAL;
-	if (wa_conn_write(c, c->out.p, c->out.len) == -1)
+	if ((p = wa_stream_output(&c->st, &n)) == NULL)
+		return WA_CONN_OK;
+	if (wa_conn_write(c, p, n) == -1)
 		return WA_CONN_EIO;
-	for (;;) {
-		if (have == sizeof(head) - 1)
-			return WA_CONN_EWS;
-		if ((r = wa_conn_read(c, head + have,
-		    sizeof(head) - 1 - have)) <= 0)
-			return WA_CONN_EIO;
-		have += (size_t)r;
-		head[have] = '\0';
-		if ((end = strstr(head, "\r\n\r\n")) != NULL)
-			break;
-	}
-	hlen = (size_t)(end - head) + 4;
-	if (wa_ws_check_response(head, hlen - 2, key) == -1)
-		return WA_CONN_EWS;
-	if (have > hlen && wa_ws_rd_feed(&c->ws, head + hlen, have - hlen) == -1)
-		return WA_CONN_EINTERNAL;
+	wa_stream_consume(&c->st, n);
 	return WA_CONN_OK;
 }
 
-/* Sends one transport frame holding p (already encrypted if due). */
 static enum wa_conn_err
-wa_conn_send_frame(struct wa_conn *c, const void *p, size_t n)
+wa_conn_stream_err(const struct wa_conn *c)
 {
-	wa_buf_reset(&c->tmp);
-	if (wa_frame_encode(&c->tmp, p, n, !c->sent_prologue) == -1)
-		return WA_CONN_EPROTO;
-	c->sent_prologue = 1;
-	wa_buf_reset(&c->out);
-	if (wa_ws_frame(&c->out, WA_WS_BINARY, c->tmp.p, c->tmp.len) == -1)
-		return WA_CONN_EINTERNAL;
-	return wa_conn_write(c, c->out.p, c->out.len) == -1 ? WA_CONN_EIO :
-	    WA_CONN_OK;
+	switch (wa_stream_error(&c->st)) {
+	case WA_STREAM_EUPGRADE:	return WA_CONN_EWS;
+	case WA_STREAM_EPROTO:		return WA_CONN_EPROTO;
+	case WA_STREAM_EHANDSHAKE:	return WA_CONN_EHANDSHAKE;
+	case WA_STREAM_ECERT:		return WA_CONN_ECERT;
+	case WA_STREAM_EDECRYPT:	return WA_CONN_EDECRYPT;
+	case WA_STREAM_ECLOSED:		return WA_CONN_EIO;
+	default:			return WA_CONN_EINTERNAL;
+	}
 }
 
-/* Waits for the next whole frame; *p valid until the next call. */
+/*
+ * Runs the stream until it yields a node (*out, when out is not NULL) or,
+ * with out NULL, until the handshake is done.
+ */
 static enum wa_conn_err
-wa_conn_recv_frame(struct wa_conn *c, const unsigned char **p, size_t *n)
+wa_conn_pump(struct wa_conn *c, struct wa_node **out)
 {
 	unsigned char buf[16384];
-	const unsigned char *m;
-	enum wa_ws_op op;
-	size_t mlen;
+	struct wa_node *n;
+	enum wa_conn_err err;
 	ssize_t r;
 	int rc;
 
 	for (;;) {
-		if ((rc = wa_frame_rd_next(&c->fr, p, n)) == 1)
-			return WA_CONN_OK;
-		if (rc == -1)
-			return WA_CONN_EPROTO;
-		while ((rc = wa_ws_rd_next(&c->ws, &op, &m, &mlen)) == 1) {
-			if (op == WA_WS_BINARY) {
-				if (wa_frame_rd_feed(&c->fr, m, mlen) == -1)
-					return WA_CONN_EINTERNAL;
-				break;
-			}
-			if (op == WA_WS_CLOSE || op == WA_WS_TEXT)
-				return op == WA_WS_CLOSE ? WA_CONN_EIO :
-				    WA_CONN_EPROTO;
-			if (op == WA_WS_PING) {
-				wa_buf_reset(&c->out);
-				if (wa_ws_frame(&c->out, WA_WS_PONG, m, mlen) ||
-				    wa_conn_write(c, c->out.p, c->out.len))
-					return WA_CONN_EIO;
-			}
+		if ((rc = wa_stream_next(&c->st, &n)) == -1)
+			return wa_conn_stream_err(c);
+		if ((err = wa_conn_flush(c)) != WA_CONN_OK) {
+			if (rc == 1)
+				wa_node_free(n);
+			return err;
 		}
-		if (rc == -1)
-			return WA_CONN_EPROTO;
-		if (rc == 1)
-			continue;
+		if (rc == 1) {
+			if (out == NULL) {	/* no node before the handshake */
+				wa_node_free(n);
+				return WA_CONN_EPROTO;
+			}
+			*out = n;
+			return WA_CONN_OK;
+		}
+		if (out == NULL && wa_stream_ready(&c->st))
+			return WA_CONN_OK;
+		wa_stream_trim(&c->st);
 		if ((r = wa_conn_read(c, buf, sizeof(buf))) <= 0)
 			return WA_CONN_EIO;
-		if (wa_ws_rd_feed(&c->ws, buf, (size_t)r) == -1)
-			return WA_CONN_EINTERNAL;
+		if (wa_stream_input(&c->st, buf, (size_t)r) == -1)
+			return wa_conn_stream_err(c);
 	}
-}
-
-static enum wa_conn_err
-wa_conn_handshake(struct wa_conn *c, const struct wa_conn_cfg *cfg)
-{
-	const unsigned char *p;
-	size_t n;
-	enum wa_conn_err err;
-	enum wa_noise_err ne;
-
-	if (wa_noise_init(&c->ns, cfg->ephemeral) == -1)
-		return WA_CONN_EINTERNAL;
-	wa_buf_reset(&c->tmp);
-	if (wa_noise_client_hello(&c->ns, &c->tmp) == -1)
-		return WA_CONN_EINTERNAL;
-	{
-		struct wa_buf hello = c->tmp;
-
-		memset(&c->tmp, 0, sizeof(c->tmp));
-		err = wa_conn_send_frame(c, hello.p, hello.len);
-		wa_buf_free(&hello);
-	}
-	if (err != WA_CONN_OK)
-		return err;
-	if ((err = wa_conn_recv_frame(c, &p, &n)) != WA_CONN_OK)
-		return err;
-	ne = wa_noise_server_hello(&c->ns, p, n, &cfg->trust);
-	if (ne == WA_NOISE_ECERT)
-		return WA_CONN_ECERT;
-	if (ne != WA_NOISE_OK)
-		return ne == WA_NOISE_EINTERNAL ? WA_CONN_EINTERNAL :
-		    WA_CONN_EHANDSHAKE;
-	{
-		struct wa_buf fin = { NULL, 0, 0, 0 };
-
-		if (wa_noise_client_finish(&c->ns, cfg->noise_key, cfg->payload,
-		    cfg->payload_len, &fin) != WA_NOISE_OK) {
-			wa_buf_free(&fin);
-			return WA_CONN_EINTERNAL;
-		}
-		err = wa_conn_send_frame(c, fin.p, fin.len);
-		wa_buf_free(&fin);
-	}
-	return err;
 }
 
 struct wa_conn *
 wa_conn_open(const struct wa_conn_cfg *cfg, enum wa_conn_err *err)
 {
+	struct wa_stream_cfg sc;
 	struct wa_conn *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -307,8 +229,15 @@ wa_conn_open(const struct wa_conn_cfg *cfg, enum wa_conn_err *err)
 	}
 	c->fd = -1;
 	c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 20000;
-	wa_ws_rd_init(&c->ws, WA_FRAME_MAX + 3 + WA_PROLOGUE_LEN);
-	wa_frame_rd_init(&c->fr, WA_FRAME_MAX);
+	memset(&sc, 0, sizeof(sc));
+	sc.host = cfg->host;
+	sc.path = cfg->path;
+	sc.origin = cfg->origin;
+	sc.trust = cfg->trust;
+	sc.noise_key = cfg->noise_key;
+	sc.ephemeral = cfg->ephemeral;
+	sc.payload = cfg->payload;
+	sc.payload_len = cfg->payload_len;
 	if ((c->fd = wa_conn_tcp(cfg->host, cfg->port, c->timeout_ms)) == -1) {
 		*err = WA_CONN_ECONNECT;
 		goto fail;
@@ -317,10 +246,11 @@ wa_conn_open(const struct wa_conn_cfg *cfg, enum wa_conn_err *err)
 		*err = WA_CONN_ETLS;
 		goto fail;
 	}
-	if ((*err = wa_conn_upgrade(c, cfg)) != WA_CONN_OK)
+	if (wa_stream_start(&c->st, &sc) == -1) {
+		*err = WA_CONN_EINTERNAL;
 		goto fail;
-	c->upgraded = 1;
-	if ((*err = wa_conn_handshake(c, cfg)) != WA_CONN_OK)
+	}
+	if ((*err = wa_conn_pump(c, NULL)) != WA_CONN_OK)
 		goto fail;
 	return c;
 fail:
@@ -331,42 +261,16 @@ fail:
 enum wa_conn_err
 wa_conn_send(struct wa_conn *c, const struct wa_node *n)
 {
-	struct wa_buf plain = { NULL, 0, 0, 0 };
-	enum wa_conn_err err = WA_CONN_EPROTO;
-
-	wa_buf_reset(&c->tmp);
-	if (wa_encode_stanza(n, &plain) == -1)
-		goto out;
-	err = WA_CONN_EINTERNAL;
-	if (wa_noise_encrypt(&c->ns, plain.p, plain.len, &c->tmp) == -1)
-		goto out;
-	{
-		struct wa_buf ct = c->tmp;
-
-		memset(&c->tmp, 0, sizeof(c->tmp));
-		err = wa_conn_send_frame(c, ct.p, ct.len);
-		wa_buf_free(&ct);
-	}
-out:
-	wa_buf_free(&plain);
-	return err;
+	if (wa_stream_send(&c->st, n) == -1)
+		return wa_stream_error(&c->st) == WA_STREAM_OK ? WA_CONN_EPROTO :
+		    wa_conn_stream_err(c);
+	return wa_conn_flush(c);
 }
 
 enum wa_conn_err
 wa_conn_recv(struct wa_conn *c, struct wa_node **out)
 {
-	const unsigned char *p;
-	size_t n;
-	enum wa_conn_err err;
-
-	if ((err = wa_conn_recv_frame(c, &p, &n)) != WA_CONN_OK)
-		return err;
-	wa_buf_reset(&c->tmp);
-	if (wa_noise_decrypt(&c->ns, p, n, &c->tmp) == -1)
-		return WA_CONN_EDECRYPT;
-	if (wa_decode_stanza(c->tmp.p, c->tmp.len, out) == -1)
-		return WA_CONN_EPROTO;
-	return WA_CONN_OK;
+	return wa_conn_pump(c, out);
 }
 
 void
@@ -375,11 +279,8 @@ wa_conn_free(struct wa_conn *c)
 	if (c == NULL)
 		return;
 	/* RFC 6455 section 5.5.1: say goodbye (1000, normal), best effort. */
-	if (c->upgraded) {
-		wa_buf_reset(&c->out);
-		if (wa_ws_frame(&c->out, WA_WS_CLOSE, "\x03\xe8", 2) == 0)
-			(void)wa_conn_write(c, c->out.p, c->out.len);
-	}
+	if (c->fd != -1 && wa_stream_send_close(&c->st) == 0)
+		(void)wa_conn_flush(c);
 	if (c->fd != -1 && c->ssl != NULL) {
 		SSL_shutdown(c->ssl);
 		ERR_clear_error();
@@ -388,10 +289,6 @@ wa_conn_free(struct wa_conn *c)
 	SSL_CTX_free(c->ctx);
 	if (c->fd != -1)
 		close(c->fd);
-	wa_ws_rd_free(&c->ws);
-	wa_frame_rd_free(&c->fr);
-	wa_noise_clear(&c->ns);
-	wa_buf_free(&c->out);
-	wa_buf_free(&c->tmp);
+	wa_stream_free(&c->st);
 	free(c);
 }

@@ -2,10 +2,10 @@
  * wa_conn: one blocking connection to a WhatsApp chat server: TCP, TLS
  * (OpenSSL, peer and host name verified), the WebSocket upgrade, the
  * framing prologue, the Noise handshake with certificate verification,
- * then binary nodes both ways over the encrypted transport.  The layers
- * below it (wa_ws, wa_frame, wa_noise) are I/O-free, so the daemon can
- * drive them from its own event loop instead; this file is the simple
- * reference and what the loopback test exercises.  TLS writes go through
+ * then binary nodes both ways over the encrypted transport.  All of the
+ * protocol is wa_stream's, which is I/O-free so that the daemon drives it
+ * from its own event loop (through wa_client); this file only adds the
+ * blocking socket and TLS, and is what the Baileys loopback test drives.  TLS writes go through
  * OpenSSL's socket BIO, so the process must ignore SIGPIPE (the daemon
  * does); plain writes use MSG_NOSIGNAL.
  */

@@ -100,17 +100,20 @@ wa_ad_domain(const char *s, size_t len)
 }
 
 /*
- * Writes user[:device]@server as a JID when it survives the round trip:
- * the user has no ':' '_' or '@', the device is 0-255 without leading
- * zeros on an AD server, the server is non-empty with no '@'.  Returns
- * 0, or -1 (nothing written) to fall back to a raw string.
+ * Writes user[:device]@server as a JID only when wa_decode reads the JID
+ * back as exactly this string, so that encode(decode(x)) is stable:
+ * the user has no ':' '_' or NUL, an explicit device is 1-255 without
+ * leading zeros (the decoder never prints ":0") on an AD server, the
+ * server is non-empty without '@'.  hosted and hosted.lid always take
+ * AD_JID, as whatsmeow writes them (binary/encoder.go writeJID).
+ * Returns 0, or -1 (nothing written) to fall back to a raw string.
  */
 static int
 wa_encode_jid(struct wa_buf *b, const char *s, size_t len)
 {
 	const char *at, *colon, *server;
 	size_t ulen, slen, dlen, i;
-	int device = -1, domain = -1;
+	int device = -1, domain;
 
 	if ((at = memchr(s, '@', len)) == NULL)
 		return -1;
@@ -118,10 +121,11 @@ wa_encode_jid(struct wa_buf *b, const char *s, size_t len)
 	slen = len - (size_t)(server - s);
 	if (slen == 0 || memchr(server, '@', slen) != NULL)
 		return -1;
+	domain = wa_ad_domain(server, slen);
 	ulen = (size_t)(at - s);
 	if ((colon = memchr(s, ':', ulen)) != NULL) {
 		dlen = (size_t)(at - colon - 1);
-		if (dlen == 0 || dlen > 3 || (dlen > 1 && colon[1] == '0'))
+		if (dlen == 0 || dlen > 3 || colon[1] == '0' || domain < 0)
 			return -1;
 		device = 0;
 		for (i = 0; i < dlen; i++) {
@@ -129,10 +133,11 @@ wa_encode_jid(struct wa_buf *b, const char *s, size_t len)
 				return -1;
 			device = device * 10 + (colon[1 + i] - '0');
 		}
-		if (device > 255 || (domain = wa_ad_domain(server, slen)) < 0)
+		if (device > 255)
 			return -1;
 		ulen = (size_t)(colon - s);
-	}
+	} else if (domain >= 128)
+		device = 0;
 	for (i = 0; i < ulen; i++)
 		if (s[i] == ':' || s[i] == '_' || s[i] == '\0')
 			return -1;

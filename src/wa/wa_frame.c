@@ -71,6 +71,15 @@ wa_frame_rd_next(struct wa_frame_rd *rd, const unsigned char **p,
 	return 1;
 }
 
+void
+wa_frame_rd_trim(struct wa_frame_rd *rd)
+{
+	if (rd->off == rd->in.len) {
+		wa_buf_free(&rd->in);
+		rd->off = 0;
+	}
+}
+
 size_t
 wa_frame_rd_pending(const struct wa_frame_rd *rd)
 {

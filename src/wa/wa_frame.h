@@ -43,6 +43,11 @@ int wa_frame_rd_feed(struct wa_frame_rd *rd, const void *p, size_t n);
  */
 int wa_frame_rd_next(struct wa_frame_rd *rd, const unsigned char **p,
     size_t *len);
+/*
+ * Frees the buffer when every byte in it was returned as a frame (those
+ * frames are invalid afterwards).
+ */
+void wa_frame_rd_trim(struct wa_frame_rd *rd);
 /* Bytes received but not yet returned as frames. */
 size_t wa_frame_rd_pending(const struct wa_frame_rd *rd);
 

@@ -178,11 +178,113 @@ wa_node_child(const struct wa_node *n, const char *tag)
 {
 	size_t i, len = strlen(tag);
 
-	if (n->ctype != WA_CONTENT_LIST)
+	if (n == NULL || n->ctype != WA_CONTENT_LIST)
 		return NULL;
 	for (i = 0; i < n->nkids; i++)
 		if (n->kids[i]->tag.len == len &&
 		    memcmp(n->kids[i]->tag.p, tag, len) == 0)
 			return n->kids[i];
 	return NULL;
+}
+
+struct wa_node *
+wa_node_add_new(struct wa_node *n, const char *tag)
+{
+	struct wa_node *kid;
+
+	if ((kid = wa_node_new(tag)) == NULL || wa_node_add(n, kid) == -1)
+		return NULL;
+	return kid;
+}
+
+struct wa_node *
+wa_node_add_bytes(struct wa_node *n, const char *tag, const void *p,
+    size_t len)
+{
+	struct wa_node *kid;
+
+	if ((kid = wa_node_add_new(n, tag)) == NULL ||
+	    wa_node_set_bytes(kid, p, len) == -1)
+		return NULL;
+	return kid;
+}
+
+struct wa_node *
+wa_node_add_string(struct wa_node *n, const char *tag, const char *s)
+{
+	struct wa_node *kid;
+
+	if ((kid = wa_node_add_new(n, tag)) == NULL ||
+	    wa_node_set_string(kid, s, strlen(s)) == -1)
+		return NULL;
+	return kid;
+}
+
+int
+wa_str_eq(const struct wa_str *s, const char *lit)
+{
+	size_t len = strlen(lit);
+
+	return s != NULL && s->len == len && memcmp(s->p, lit, len) == 0;
+}
+
+int
+wa_node_is(const struct wa_node *n, const char *tag)
+{
+	return n != NULL && wa_str_eq(&n->tag, tag);
+}
+
+const char *
+wa_node_cstr(const struct wa_node *n, const char *key)
+{
+	const struct wa_str *v;
+
+	if (n == NULL || (v = wa_node_get(n, key)) == NULL ||
+	    memchr(v->p, '\0', v->len) != NULL)
+		return NULL;
+	return v->p;
+}
+
+int
+wa_node_attr_is(const struct wa_node *n, const char *key, const char *lit)
+{
+	return n != NULL && wa_str_eq(wa_node_get(n, key), lit);
+}
+
+int
+wa_node_uint(const struct wa_node *n, const char *key, uint64_t max,
+    uint64_t *v)
+{
+	const struct wa_str *s;
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == NULL || (s = wa_node_get(n, key)) == NULL || s->len == 0 ||
+	    s->len > 20 || (s->len > 1 && s->p[0] == '0'))
+		return -1;
+	for (i = 0; i < s->len; i++) {
+		if (s->p[i] < '0' || s->p[i] > '9')
+			return -1;
+		if ((uint64_t)(s->p[i] - '0') > max ||
+		    x > (max - (uint64_t)(s->p[i] - '0')) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(s->p[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+const struct wa_str *
+wa_node_content(const struct wa_node *n)
+{
+	if (n == NULL || (n->ctype != WA_CONTENT_BYTES &&
+	    n->ctype != WA_CONTENT_STRING))
+		return NULL;
+	return &n->data;
+}
+
+const struct wa_str *
+wa_node_child_content(const struct wa_node *n, const char *tag)
+{
+	return n == NULL ? NULL : wa_node_content(wa_node_child(n, tag));
 }

@@ -9,6 +9,7 @@
 #define WAGW_WA_NODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum wa_content {
 	WA_CONTENT_NONE,
@@ -63,7 +64,46 @@ int wa_node_set_list(struct wa_node *n);
  * freed).  Makes the content a list.  Returns 0 or -1.
  */
 int wa_node_add(struct wa_node *n, struct wa_node *child);
-/* The first child with tag, or NULL (borrowed). */
+/* The first child with tag, or NULL (borrowed); n may be NULL. */
 struct wa_node *wa_node_child(const struct wa_node *n, const char *tag);
+
+/*
+ * Builds: appends a new child with tag (and, for _bytes / _string, that
+ * content, copied) to n and returns it (borrowed), or NULL when memory
+ * ran out.
+ */
+struct wa_node *wa_node_add_new(struct wa_node *n, const char *tag);
+struct wa_node *wa_node_add_bytes(struct wa_node *n, const char *tag,
+    const void *p, size_t len);
+struct wa_node *wa_node_add_string(struct wa_node *n, const char *tag,
+    const char *s);
+
+/* Reading what a server sent (all borrowed, never NULL-dereferencing). */
+/* Nonzero when n's tag is tag. */
+int wa_node_is(const struct wa_node *n, const char *tag);
+/* Nonzero when s holds exactly the bytes of the C string lit. */
+int wa_str_eq(const struct wa_str *s, const char *lit);
+/*
+ * The value of attribute key as a C string, or NULL when it is absent or
+ * holds a NUL byte (so strcmp and printf see all of it).
+ */
+const char *wa_node_cstr(const struct wa_node *n, const char *key);
+/* Nonzero when attribute key exists and equals lit. */
+int wa_node_attr_is(const struct wa_node *n, const char *key,
+    const char *lit);
+/*
+ * Attribute key as a decimal integer (no sign, no leading zeros, at most
+ * max).  Returns 0 with *v set, or -1 when absent or malformed.
+ */
+int wa_node_uint(const struct wa_node *n, const char *key, uint64_t max,
+    uint64_t *v);
+/*
+ * The content of n when it is bytes or a string (a server sends both
+ * forms for the same field), else NULL.
+ */
+const struct wa_str *wa_node_content(const struct wa_node *n);
+/* The content of n's first child tag, as wa_node_content; NULL if none. */
+const struct wa_str *wa_node_child_content(const struct wa_node *n,
+    const char *tag);
 
 #endif

@@ -149,12 +149,18 @@ wa_noise_client_hello(struct wa_noise *ns, struct wa_buf *out)
 	return 0;
 }
 
+/*
+ * As whatsmeow's checkCertValidity: an absent bound reads as 0, so a
+ * missing notBefore is no limit and a missing notAfter has expired.
+ */
 static int
 wa_noise_window_ok(const struct wa_pb_cert_details *d, time_t now)
 {
-	if (d->not_before.has && (uint64_t)now < d->not_before.v)
+	uint64_t t = now < 0 ? 0 : (uint64_t)now;
+
+	if (d->not_before.has && t < d->not_before.v)
 		return 0;
-	if (d->not_after.has && (uint64_t)now > d->not_after.v)
+	if (!d->not_after.has || t > d->not_after.v)
 		return 0;
 	return 1;
 }

@@ -1,18 +1,19 @@
-#include <stdio.h>
 #include <string.h>
 
 #include "wa/wa_crypto.h"
 #include "wa/wa_payload.h"
 #include "wa/wa_proto.h"
+#include "wa/wa_version.h"
 
 void
 wa_client_info_default(struct wa_client_info *ci)
 {
-	ci->version[0] = 2;
-	ci->version[1] = 3000;
-	ci->version[2] = 1043857760;
+	memcpy(ci->version, wa_version_builtin, sizeof(ci->version));
 	ci->country = "US";
 	ci->os = "Ubuntu";
+	ci->os_version[0] = 0;
+	ci->os_version[1] = 1;
+	ci->os_version[2] = 0;
 	ci->platform_type = 1;
 	ci->full_sync = 0;
 }
@@ -55,7 +56,7 @@ wa_payload_common(const struct wa_client_info *ci,
 
 int
 wa_payload_login(struct wa_buf *out, const struct wa_client_info *ci,
-    uint64_t username, int device, int passive)
+    uint64_t username, int device)
 {
 	struct wa_pb_client_payload p;
 	struct wa_pb_user_agent ua;
@@ -64,10 +65,12 @@ wa_payload_login(struct wa_buf *out, const struct wa_client_info *ci,
 
 	wa_payload_common(ci, &p, &ua, &av, &wi);
 	SET_U(p.username, username);
-	SET_U(p.passive, passive != 0);
+	SET_U(p.passive, 1);
 	SET_U(p.pull, 1);
 	if (device >= 0)
 		SET_U(p.device, (uint32_t)device);
+	SET_U(p.lc, 1);
+	SET_U(p.lid_db_migrated, 1);
 	return wa_pb_encode(&wa_pb_client_payload_desc, &p, out);
 }
 
@@ -83,9 +86,10 @@ wa_payload_register(struct wa_buf *out, const struct wa_client_info *ci,
 	struct wa_pb_pairing_data pd;
 	struct wa_pb_device_props dp;
 	struct wa_pb_history_sync_config hc;
+	struct wa_pb_app_version osv;
 	struct wa_buf props = { NULL, 0, 0, 0 };
 	unsigned char regid[4], skid[3], hash[16], keytype = 5;
-	char ver[40];
+	char ver[WA_VERSION_STR_MAX];
 	int rc = -1;
 
 	wa_payload_common(ci, &p, &ua, &av, &wi);
@@ -104,7 +108,12 @@ wa_payload_register(struct wa_buf *out, const struct wa_client_info *ci,
 	SET_U(hc.support_fbid_bot_history, 1);
 	SET_U(hc.support_message_association, 1);
 	memset(&dp, 0, sizeof(dp));
+	memset(&osv, 0, sizeof(osv));
+	SET_U(osv.primary, ci->os_version[0]);
+	SET_U(osv.secondary, ci->os_version[1]);
+	SET_U(osv.tertiary, ci->os_version[2]);
 	SET_S(dp.os, ci->os);
+	dp.version = &osv;
 	SET_U(dp.platform_type, ci->platform_type);
 	SET_U(dp.require_full_sync, ci->full_sync != 0);
 	dp.history_sync_config = &hc;
@@ -112,8 +121,7 @@ wa_payload_register(struct wa_buf *out, const struct wa_client_info *ci,
 		goto out;
 
 	/* buildHash is the MD5 of the dotted version string. */
-	snprintf(ver, sizeof(ver), "%u.%u.%u", ci->version[0], ci->version[1],
-	    ci->version[2]);
+	wa_version_format(ci->version, ver);
 	if (wa_md5(ver, strlen(ver), hash) == -1)
 		goto out;
 	regid[0] = (unsigned char)(reg_id >> 24);

@@ -1,8 +1,13 @@
 /*
  * wa_payload: the ClientPayload a companion sends in the Noise
  * clientFinish: "login" for a paired device, "register" for a new one
- * (with its Signal identity and signed prekey).  Field values follow
- * WhatsApp Web as Baileys 6.7.24 sends them (tests/wa checks the bytes).
+ * (with its Signal identity and signed prekey).  The common fields are
+ * WhatsApp Web's as Baileys 6.7.24 and whatsmeow send them; the login
+ * flags follow whatsmeow (store/clientpayload.go, updated against the
+ * live server weekly): passive=true until the post-login "passive active"
+ * IQ, lidDbMigrated=true (we address people by LID natively), lc=1.
+ * DeviceProps carries the OS version as whatsmeow does.  tests/wa checks
+ * the bytes against Baileys' builders with those fields set.
  */
 #ifndef WAGW_WA_PAYLOAD_H
 #define WAGW_WA_PAYLOAD_H
@@ -15,11 +20,15 @@ struct wa_client_info {
 	uint32_t	 version[3];	/* WA Web version, e.g. 2.3000.x */
 	const char	*country;	/* ISO 3166 alpha-2, "US" */
 	const char	*os;		/* DeviceProps.os, "Ubuntu" */
+	uint32_t	 os_version[3];	/* DeviceProps.version */
 	uint32_t	 platform_type;	/* DeviceProps.PlatformType, 1 = CHROME */
 	int		 full_sync;	/* ask the phone for full history */
 };
 
-/* Baileys 6.7.24's defaults: 2.3000.1043857760, US, Ubuntu, Chrome. */
+/*
+ * wa_version_builtin, US, Ubuntu 0.1.0, Chrome (Baileys' browser
+ * default, whatsmeow's DeviceProps.version).  Strings are static.
+ */
 void wa_client_info_default(struct wa_client_info *ci);
 
 /*
@@ -27,7 +36,7 @@ void wa_client_info_default(struct wa_client_info *ci);
  * phone number) and device (-1: none) to out.  Returns 0 or -1.
  */
 int wa_payload_login(struct wa_buf *out, const struct wa_client_info *ci,
-    uint64_t username, int device, int passive);
+    uint64_t username, int device);
 
 /*
  * Appends an encoded registration ClientPayload: registration id,

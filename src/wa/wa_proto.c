@@ -1,4 +1,6 @@
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "wa/wa_proto.h"
 
@@ -193,6 +195,25 @@ const struct wa_pb_desc wa_pb_adv_identity_desc = {
 	"ADVDeviceIdentity", sizeof(struct wa_pb_adv_identity), adv_identity_fields, N(adv_identity_fields)
 };
 
+static const struct wa_pb_field vname_cert_fields[] = {
+	{ 1, "details", WA_PB_BYTES, offsetof(struct wa_pb_vname_cert, details), NULL },
+	{ 2, "signature", WA_PB_BYTES, offsetof(struct wa_pb_vname_cert, signature), NULL },
+	{ 3, "serverSignature", WA_PB_BYTES, offsetof(struct wa_pb_vname_cert, server_signature), NULL },
+};
+const struct wa_pb_desc wa_pb_vname_cert_desc = {
+	"VerifiedNameCertificate", sizeof(struct wa_pb_vname_cert), vname_cert_fields, N(vname_cert_fields)
+};
+
+static const struct wa_pb_field vname_details_fields[] = {
+	{ 1, "serial", WA_PB_UINT, offsetof(struct wa_pb_vname_details, serial), NULL },
+	{ 2, "issuer", WA_PB_BYTES, offsetof(struct wa_pb_vname_details, issuer), NULL },
+	{ 4, "verifiedName", WA_PB_BYTES, offsetof(struct wa_pb_vname_details, verified_name), NULL },
+	{ 10, "issueTime", WA_PB_UINT, offsetof(struct wa_pb_vname_details, issue_time), NULL },
+};
+const struct wa_pb_desc wa_pb_vname_details_desc = {
+	"VerifiedNameCertificate.Details", sizeof(struct wa_pb_vname_details), vname_details_fields, N(vname_details_fields)
+};
+
 const struct wa_pb_desc *const wa_pb_all[] = {
 	&wa_pb_hello_desc,
 	&wa_pb_finish_desc,
@@ -210,5 +231,29 @@ const struct wa_pb_desc *const wa_pb_all[] = {
 	&wa_pb_adv_hmac_desc,
 	&wa_pb_adv_signed_identity_desc,
 	&wa_pb_adv_identity_desc,
+	&wa_pb_vname_cert_desc,
+	&wa_pb_vname_details_desc,
 	NULL
 };
+
+char *
+wa_proto_verified_name(const void *cert, size_t len)
+{
+	struct wa_pb_vname_cert *c = NULL;
+	struct wa_pb_vname_details *d = NULL;
+	char *name = NULL;
+	size_t n;
+
+	if (wa_pb_decode(&wa_pb_vname_cert_desc, cert, len, (void **)&c) == 0 &&
+	    c->details.has && wa_pb_decode(&wa_pb_vname_details_desc,
+	    c->details.p, c->details.len, (void **)&d) == 0 &&
+	    (n = d->verified_name.len) > 0 &&
+	    memchr(d->verified_name.p, '\0', n) == NULL &&
+	    (name = malloc(n + 1)) != NULL) {
+		memcpy(name, d->verified_name.p, n);
+		name[n] = '\0';
+	}
+	wa_pb_free(&wa_pb_vname_details_desc, d);
+	wa_pb_free(&wa_pb_vname_cert_desc, c);
+	return name;
+}

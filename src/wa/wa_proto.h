@@ -8,6 +8,8 @@
 #ifndef WAGW_WA_PROTO_H
 #define WAGW_WA_PROTO_H
 
+#include <stddef.h>
+
 #include "wa/wa_pb.h"
 
 /* HandshakeMessage.ClientHello / ServerHello (same fields). */
@@ -153,6 +155,20 @@ struct wa_pb_adv_identity {
 	struct wa_pb_uint	device_type;	/* 5 */
 };
 
+/* VerifiedNameCertificate: a business's name, signed (usync, messages). */
+struct wa_pb_vname_cert {
+	struct wa_pb_bytes	details;		/* 1 */
+	struct wa_pb_bytes	signature;		/* 2 */
+	struct wa_pb_bytes	server_signature;	/* 3 */
+};
+
+struct wa_pb_vname_details {
+	struct wa_pb_uint	serial;		/* 1 */
+	struct wa_pb_bytes	issuer;		/* 2 */
+	struct wa_pb_bytes	verified_name;	/* 4 */
+	struct wa_pb_uint	issue_time;	/* 10 */
+};
+
 extern const struct wa_pb_desc wa_pb_handshake_desc;
 extern const struct wa_pb_desc wa_pb_hello_desc;
 extern const struct wa_pb_desc wa_pb_finish_desc;
@@ -169,6 +185,15 @@ extern const struct wa_pb_desc wa_pb_history_sync_config_desc;
 extern const struct wa_pb_desc wa_pb_adv_hmac_desc;
 extern const struct wa_pb_desc wa_pb_adv_signed_identity_desc;
 extern const struct wa_pb_desc wa_pb_adv_identity_desc;
+extern const struct wa_pb_desc wa_pb_vname_cert_desc;
+extern const struct wa_pb_desc wa_pb_vname_details_desc;
+
+/*
+ * The business name in an encoded VerifiedNameCertificate (what a
+ * <verified_name> node holds), as a new string without NUL bytes (caller
+ * frees), or NULL when there is none or it is malformed.
+ */
+char *wa_proto_verified_name(const void *cert, size_t len);
 
 /* Every descriptor above, NULL-terminated (for tests and tools). */
 extern const struct wa_pb_desc *const wa_pb_all[];

@@ -167,6 +167,17 @@ wa_ws_rd_free(struct wa_ws_rd *rd)
 	wa_buf_free(&rd->msg);
 }
 
+void
+wa_ws_rd_trim(struct wa_ws_rd *rd)
+{
+	if (rd->off == rd->in.len) {
+		wa_buf_free(&rd->in);
+		rd->off = 0;
+	}
+	if (rd->msg_op < 0)
+		wa_buf_free(&rd->msg);
+}
+
 int
 wa_ws_rd_feed(struct wa_ws_rd *rd, const void *p, size_t n)
 {

@@ -48,6 +48,12 @@ void wa_ws_rd_init(struct wa_ws_rd *rd, size_t max);
 void wa_ws_rd_free(struct wa_ws_rd *rd);
 int wa_ws_rd_feed(struct wa_ws_rd *rd, const void *p, size_t n);
 /*
+ * Frees the buffers that hold nothing still needed (all input consumed,
+ * no fragmented message in progress); what wa_ws_rd_next returned last is
+ * invalid afterwards.
+ */
+void wa_ws_rd_trim(struct wa_ws_rd *rd);
+/*
  * Takes the next complete message: 1 with op, p and len set (borrowed,
  * valid until the next call), 0 when more bytes are needed, -1 on a
  * protocol violation (masked or reserved bits, bad control frame,

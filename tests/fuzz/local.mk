@@ -24,7 +24,7 @@ tests_fuzz_fuzz_config_LDADD = $(COMMON_LIBS)
 # input); regression inputs in tests/fuzz/regress/<name>/.
 ROBUST_FUZZ_TARGETS = tests/fuzz/fuzz_cursor tests/fuzz/fuzz_ipc \
 	tests/fuzz/fuzz_simnet tests/fuzz/fuzz_sessiond
-EXTRA_DIST += tests/fuzz/regress
+EXTRA_DIST += tests/fuzz/regress tests/fuzz/README.md
 tests_fuzz_fuzz_cursor_SOURCES = tests/fuzz/fuzz_cursor.c
 tests_fuzz_fuzz_cursor_CFLAGS = $(FUZZ_FLAGS) $(OPENSSL_CFLAGS)
 tests_fuzz_fuzz_cursor_LDFLAGS = $(FUZZ_LINK)
@@ -42,10 +42,22 @@ tests_fuzz_fuzz_sessiond_CFLAGS = $(FUZZ_FLAGS) $(JSONC_CFLAGS)
 tests_fuzz_fuzz_sessiond_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_sessiond_LDADD = $(SESSIOND_LIBS)
 
+# FUZZ_ONLY="wa_decode ipc" restricts fuzz, fuzz-long and fuzz-merge to
+# those targets (names without "fuzz_").
+FUZZ_ONLY =
+fuzz_selected = for t in $(FUZZ_TARGETS); do \
+	  name=$$(basename $$t | sed 's/^fuzz_//'); \
+	  if [ -n "$(FUZZ_ONLY)" ]; then case " $(FUZZ_ONLY) " in \
+	    *" $$name "*) ;; *) continue ;; esac; fi
+
 fuzz: $(FUZZ_TARGETS)
-	@pass=0; fail=0; for t in $(FUZZ_TARGETS); do \
-	  name=$$(basename $$t); name=$${name#fuzz_}; \
+	@pass=0; fail=0; $(fuzz_selected); \
 	  mkdir -p fuzz-out/$$name/corpus fuzz-out/$$name/crashes; \
+	  if [ -d $(srcdir)/tests/fuzz/regress/$$name ] && \
+	      ! ./$$t $(srcdir)/tests/fuzz/regress/$$name/* \
+	      > fuzz-out/$$name/regress.log 2>&1; then \
+	    echo "fuzz: $$name regression input FAILED:"; \
+	    tail -40 fuzz-out/$$name/regress.log; fail=$$((fail + 1)); continue; fi; \
 	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
 	  if ! ./$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=fuzz-out/$$name/crashes/ \
@@ -55,4 +67,39 @@ fuzz: $(FUZZ_TARGETS)
 	  else grep -E '^stat::number_of_executed_units' fuzz-out/$$name/log; \
 	    pass=$$((pass + 1)); fi; \
 	done; echo "$$pass passed, $$fail failed"; test $$fail -eq 0
-.PHONY: fuzz
+
+# Long runs (tests/fuzz/README.md): each target for FUZZ_LONG_SECONDS on
+# a corpus that persists in FUZZ_CORPUS/<name> between runs; a line per
+# target with its executions goes to FUZZ_CORPUS/summary.  fuzz-merge then
+# adds the inputs that reach new coverage to tests/fuzz/corpus/<name>/
+# (libFuzzer -merge=1), ready to commit.
+FUZZ_LONG_SECONDS = 600
+FUZZ_CORPUS = $(abs_top_builddir)/fuzz-corpus
+
+fuzz-long: $(FUZZ_TARGETS)
+	@pass=0; fail=0; $(fuzz_selected); \
+	  mkdir -p $(FUZZ_CORPUS)/$$name $(FUZZ_CORPUS)/crashes/$$name; \
+	  echo "fuzz-long: $$name for $(FUZZ_LONG_SECONDS)s in $(FUZZ_CORPUS)/$$name"; \
+	  if ./$$t -max_total_time=$(FUZZ_LONG_SECONDS) -timeout=10 \
+	      -rss_limit_mb=2048 -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_CORPUS)/crashes/$$name/ \
+	      $(FUZZ_CORPUS)/$$name $(srcdir)/tests/fuzz/corpus/$$name \
+	      > $(FUZZ_CORPUS)/$$name.log 2>&1; then \
+	    result=clean; pass=$$((pass + 1)); \
+	  else result=FAILED; fail=$$((fail + 1)); tail -40 $(FUZZ_CORPUS)/$$name.log; fi; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_CORPUS)/$$name.log); \
+	  line="$$(date -u +%FT%TZ) $$name $(FUZZ_LONG_SECONDS)s $${execs:-?} executions $$result"; \
+	  echo "$$line"; echo "$$line" >> $(FUZZ_CORPUS)/summary; \
+	done; echo "$$pass passed, $$fail failed"; test $$fail -eq 0
+
+fuzz-merge: $(FUZZ_TARGETS)
+	@$(fuzz_selected); \
+	  [ -d $(FUZZ_CORPUS)/$$name ] || continue; \
+	  before=$$(ls $(srcdir)/tests/fuzz/corpus/$$name | wc -l); \
+	  ./$$t -merge=1 -timeout=10 -rss_limit_mb=2048 \
+	      $(srcdir)/tests/fuzz/corpus/$$name $(FUZZ_CORPUS)/$$name \
+	      > $(FUZZ_CORPUS)/$$name.merge.log 2>&1 || \
+	    { tail -20 $(FUZZ_CORPUS)/$$name.merge.log; exit 1; }; \
+	  echo "fuzz-merge: $$name $$before -> $$(ls $(srcdir)/tests/fuzz/corpus/$$name | wc -l) inputs"; \
+	done
+.PHONY: fuzz fuzz-long fuzz-merge

@@ -79,6 +79,15 @@ START_TEST(test_from_wire)
 	ck_assert(jid_from_wire(&w, &j) == 0 && j.kind == JID_LID && j.device == -1);
 	jid_format(&j, buf);
 	ck_assert_str_eq(buf, "123456789@lid");
+	/* Hosted accounts are the same people as PN / LID ones. */
+	ck_assert(jid_wire_parse("5511999999999:2@hosted", 22, &w) == 0);
+	ck_assert(jid_from_wire(&w, &j) == 0 && j.kind == JID_PHONE &&
+	    j.device == 2);
+	ck_assert(jid_wire_parse("123456789@hosted.lid", 20, &w) == 0);
+	ck_assert(jid_from_wire(&w, &j) == 0 && j.kind == JID_LID &&
+	    j.device == -1);
+	jid_format(&j, buf);
+	ck_assert_str_eq(buf, "123456789@lid");
 	/* An agent, an unsupported server, a non-E.164 user. */
 	ck_assert(jid_wire_parse("5511999999999.1:3@s.whatsapp.net", 32, &w) == 0);
 	ck_assert(jid_from_wire(&w, &j) == -1);

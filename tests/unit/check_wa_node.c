@@ -27,8 +27,16 @@ static const struct {
 	{ __LINE__, "@s.whatsapp.net", 15, "\xfa\x00\x03", 3 },	/* server JID */
 	{ __LINE__, "12@g.us", 7, "\xfa\xcf\x1c", 3 },	/* "12" is a token */
 	{ __LINE__, "7:3@lid", 7, "\xf7\x01\x03\xe3", 4 },
-	/* Where Baileys loses information we send the raw string. */
-	{ __LINE__, "u:0@s.whatsapp.net", 18, "\xf7\x00\x00\xfc\x01u", 6 },
+	/* hosted forms are always AD_JID, as whatsmeow writes them. */
+	{ __LINE__, "7@hosted", 8, "\xf7\x80\x00\xe3", 4 },
+	{ __LINE__, "7:2@hosted.lid", 14, "\xf7\x81\x02\xe3", 4 },
+	/*
+	 * Where a JID form would not read back as the same string we send
+	 * the raw string (the decoder never prints a device 0; Baileys
+	 * writes AD_JID device 0 here and loses the ":0").
+	 */
+	{ __LINE__, "u:0@s.whatsapp.net", 18, "\xfc\x12u:0@s.whatsapp.net", 20 },
+	{ __LINE__, "u:0@hosted", 10, "\xfc\x0au:0@hosted", 12 },
 	{ __LINE__, "a_b@s.whatsapp.net", 18, "\xfc\x12" "a_b@s.whatsapp.net", 20 },
 	{ __LINE__, "1:256@lid", 9, "\xfc\x09" "1:256@lid", 11 },
 	{ __LINE__, "1:2@g.us", 8, "\xfc\x08" "1:2@g.us", 10 },
@@ -81,6 +89,70 @@ START_TEST(test_roundtrip)
 	ck_assert(a.len == b.len && memcmp(a.p, b.p, a.len) == 0);
 	wa_node_free(root);
 	wa_node_free(back);
+	wa_buf_free(&a);
+	wa_buf_free(&b);
+}
+END_TEST
+
+/*
+ * Every string must read back as itself, so a JID a server sends (the
+ * "from" we echo in an ack) comes back unchanged: decode(encode(s)) == s.
+ */
+static const char *const stable_cases[] = {
+	":0@s.whatsapp.net", "u:0@s.whatsapp.net", ":5@s.whatsapp.net",
+	"@lid", "@hosted", "7@hosted", "7:0@hosted", "7:255@hosted.lid",
+	"7:256@hosted.lid", "a:1:3@s.whatsapp.net", "a:1@s.whatsapp.net",
+	"123.1:4@s.whatsapp.net", "1:00@lid", "1:01@lid", "x@", "@", "x@y@z",
+	"a_b:3@lid", "1:2@g.us", "g.us", "@g.us",
+};
+
+START_TEST(test_strings_stable)
+{
+	struct wa_buf b = { NULL, 0, 0, 0 };
+	struct wa_node *n, *back;
+	const struct wa_str *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(stable_cases) / sizeof(stable_cases[0]); i++) {
+		n = wa_node_new("iq");
+		ck_assert(wa_node_attr(n, "from", stable_cases[i]) == 0);
+		wa_buf_reset(&b);
+		ck_assert(wa_encode_node(n, &b) == 0);
+		ck_assert(wa_decode_node(b.p, b.len, &back) == 0);
+		v = wa_node_get(back, "from");
+		ck_assert_msg(v != NULL && v->len == strlen(stable_cases[i]) &&
+		    memcmp(v->p, stable_cases[i], v->len) == 0, "%s -> %s",
+		    stable_cases[i], v ? v->p : "(none)");
+		wa_node_free(n);
+		wa_node_free(back);
+	}
+	wa_buf_free(&b);
+}
+END_TEST
+
+/*
+ * Issue 18: fuzz_wa_decode aborted on this input.  Its last attribute is
+ * a JID_PAIR with user ":0" that the encoder wrote as AD_JID, which reads
+ * back as another JID; encode(decode(x)) must be stable.
+ */
+START_TEST(test_issue18_jid_pair_colon_user)
+{
+	static const unsigned char in[] = {
+		0x29, 0xf8, 0x0c, 0x6d, 0xa1, 0xb6, 0x01, 0x00, 0x81, 0xbd,
+		0x00, 0xbd, 0x00, 0x00, 0xfa, 0xfc, 0x02, 0x3a, 0x30, 0x76,
+	};
+	struct wa_buf a = { NULL, 0, 0, 0 }, b = { NULL, 0, 0, 0 };
+	struct wa_node *n, *m;
+
+	ck_assert(wa_decode_stanza(in, sizeof(in), &n) == 0);
+	ck_assert(wa_encode_stanza(n, &a) == 0);
+	ck_assert(wa_decode_stanza(a.p, a.len, &m) == 0);
+	ck_assert(wa_encode_stanza(m, &b) == 0);
+	ck_assert(a.len == b.len && memcmp(a.p, b.p, a.len) == 0);
+	ck_assert_str_eq(n->attrs[n->nattrs - 1].val.p,
+	    m->attrs[m->nattrs - 1].val.p);
+	wa_node_free(n);
+	wa_node_free(m);
 	wa_buf_free(&a);
 	wa_buf_free(&b);
 }
@@ -180,6 +252,8 @@ main(void)
 
 	tcase_add_test(tc, test_encode_strings);
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_strings_stable);
+	tcase_add_test(tc, test_issue18_jid_pair_colon_user);
 	tcase_add_test(tc, test_decode_rejects);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_zlib_bomb);

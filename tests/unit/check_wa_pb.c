@@ -5,6 +5,7 @@
 #include "wa/wa_payload.h"
 #include "wa/wa_pb.h"
 #include "wa/wa_proto.h"
+#include "wa/wa_version.h"
 
 START_TEST(test_encode_known)
 {
@@ -73,15 +74,19 @@ START_TEST(test_payloads)
 	struct wa_client_info ci;
 	struct wa_buf b = { NULL, 0, 0, 0 };
 	struct wa_pb_client_payload *p = NULL;
+	struct wa_pb_device_props *dp = NULL;
 	unsigned char key[32] = { 1 }, sig[64] = { 2 };
 
 	wa_client_info_default(&ci);
-	ck_assert(wa_payload_login(&b, &ci, 15551234567ULL, 3, 1) == 0);
+	ck_assert(wa_payload_login(&b, &ci, 15551234567ULL, 3) == 0);
 	ck_assert(wa_pb_decode(&wa_pb_client_payload_desc, b.p, b.len,
 	    (void **)&p) == 0);
 	ck_assert(p->username.v == 15551234567ULL && p->device.v == 3 &&
-	    p->passive.v == 1 && p->pull.v == 1 && p->pairing_data == NULL);
-	ck_assert(p->user_agent->app_version->tertiary.v == 1043857760);
+	    p->passive.v == 1 && p->pull.v == 1 && p->pairing_data == NULL &&
+	    p->lid_db_migrated.has && p->lid_db_migrated.v == 1 &&
+	    p->lc.has && p->lc.v == 1);
+	ck_assert(p->user_agent->app_version->tertiary.v ==
+	    wa_version_builtin[2]);
 	wa_pb_free(&wa_pb_client_payload_desc, p);
 	wa_buf_reset(&b);
 	ck_assert(wa_payload_register(&b, &ci, 1234, key, 0x010203, key, sig) == 0);
@@ -90,6 +95,13 @@ START_TEST(test_payloads)
 	ck_assert(p->pairing_data != NULL && p->pairing_data->e_regid.len == 4 &&
 	    memcmp(p->pairing_data->e_skey_id.p, "\x01\x02\x03", 3) == 0 &&
 	    p->pairing_data->build_hash.len == 16);
+	/* DeviceProps carries the OS version (whatsmeow sends 0.1.0). */
+	ck_assert(wa_pb_decode(&wa_pb_device_props_desc,
+	    p->pairing_data->device_props.p, p->pairing_data->device_props.len,
+	    (void **)&dp) == 0);
+	ck_assert(dp->version != NULL && dp->version->primary.v == 0 &&
+	    dp->version->secondary.v == 1 && dp->version->tertiary.has);
+	wa_pb_free(&wa_pb_device_props_desc, dp);
 	wa_pb_free(&wa_pb_client_payload_desc, p);
 	wa_buf_free(&b);
 }

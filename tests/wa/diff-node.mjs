@@ -27,8 +27,10 @@ function genString(r, depthHint) {
 		for (let i = 0; i < n; i++) user += String(r.int(10));
 		if (r.f() < 0.15) user = r.pick(['status', 'server', 'abc-def', 'AB12']);
 		const server = r.pick(SERVERS);
+		// Device 0 is never printed (jidEncode omits it, so does our
+		// decoder): a literal ":0" goes out raw, checked below.
 		if ((server === 's.whatsapp.net' || server === 'lid') && r.f() < 0.5)
-			return `${user}:${r.int(256)}@${server}`;
+			return `${user}:${1 + r.int(255)}@${server}`;
 		return `${user}@${server}`;
 	}
 	case 6: return '';
@@ -150,7 +152,7 @@ export async function run(tool, t, opts) {
 	// Where Baileys' encoder loses information ours sends the raw string:
 	// Baileys must read back exactly what was meant.
 	for (const v of ['a_b@s.whatsapp.net', '12_3:4@s.whatsapp.net', '1:256@lid', '1:2@g.us', 'x@y@z',
-		'1:007@lid', '5:@lid', 'a:b:c@lid', ':3@lid']) {
+		'1:007@lid', '5:@lid', 'a:b:c@lid', ':3@lid', 'u:0@s.whatsapp.net', ':0@lid', '7:0@hosted']) {
 		const ours = await tool.call('enc', JSON.stringify(toWire({ tag: 'iq', attrs: { to: v } })));
 		const back = ours === null ? null : await decodeBinaryNode(Buffer.from(ours, 'hex')).catch(() => null);
 		t.check(back?.attrs.to === v, `lossless JID-like string ${v}`, back ? back.attrs.to : 'undecodable');

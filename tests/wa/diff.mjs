@@ -3,6 +3,7 @@ import { Tool, Tally } from './lib.mjs';
 import * as node from './diff-node.mjs';
 import * as crypto from './diff-crypto.mjs';
 import * as pb from './diff-pb.mjs';
+import * as session from './diff-session.mjs';
 import * as loopback from './loopback.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')));
@@ -15,9 +16,10 @@ setTimeout(() => { t.check(false, 'watchdog', 'no result after 170 s'); console.
 try {
 	if (!args.only || args.only === 'crypto') await crypto.run(tool, t, { seed, rounds: Number(args.rounds || 200) });
 	if (!args.only || args.only === 'pb') await pb.run(tool, t, { seed, rounds: Number(args.pbrounds || 150) });
+	if (!args.only || args.only === 'session') await session.run(tool, t, { seed });
 	if (!args.only || args.only === 'node') await node.run(tool, t, { seed, nodes: Number(args.nodes || 1500), mutations: Number(args.mutations || 3000) });
 	if ((!args.only || args.only === 'loopback') && args.client)
-		await loopback.run(t, { seed, client: args.client, cert: args.cert, key: args.key, otherCert: args.othercert });
+		await loopback.run(t, { seed, version: (await tool.call('version')).split('.').map(Number), client: args.client, cert: args.cert, key: args.key, otherCert: args.othercert });
 } catch (e) {
 	t.check(false, 'harness', e.stack || String(e));
 } finally {

@@ -2,6 +2,7 @@
 // a seeded random generator and the pass/fail tally.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { proto, generateLoginNode, generateRegistrationNode } from 'baileys';
 
 export class Tool {
 	constructor(path) {
@@ -63,3 +64,21 @@ export class Tally {
 
 export const hex = (b) => Buffer.from(b).toString('hex');
 export const strHex = (s) => Buffer.from(s, 'utf8').toString('hex');
+
+// The ClientPayloads we send, from Baileys' builders: login with
+// whatsmeow's flags (passive until the "passive active" IQ, LID DB
+// migrated, lc=1), registration with DeviceProps.version as whatsmeow
+// sends it (see src/wa/wa_payload.h).
+export const waConfig = (version) => ({ version, browser: ['Ubuntu', 'Chrome', '22.04.4'], countryCode: 'US', syncFullHistory: false });
+export function loginPayload(jid, version) {
+	const p = generateLoginNode(jid, waConfig(version));
+	p.passive = true; p.lidDbMigrated = true; p.lc = 1;
+	return Buffer.from(proto.ClientPayload.encode(p).finish());
+}
+export function registrationPayload(creds, version) {
+	const p = generateRegistrationNode(creds, waConfig(version));
+	const dp = proto.DeviceProps.decode(p.devicePairingData.deviceProps);
+	dp.version = { primary: 0, secondary: 1, tertiary: 0 };
+	p.devicePairingData.deviceProps = proto.DeviceProps.encode(dp).finish();
+	return Buffer.from(proto.ClientPayload.encode(p).finish());
+}

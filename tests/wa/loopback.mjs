@@ -10,12 +10,11 @@ import { spawn } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import { makeNoiseHandler, NOISE_WA_HEADER, NOISE_MODE, Curve, proto, hkdf, aesEncryptGCM, aesDecryptGCM,
-	generateLoginNode, encodeBinaryNode, decodeBinaryNode } from 'baileys';
+	encodeBinaryNode, decodeBinaryNode } from 'baileys';
 import { genNode } from './diff-node.mjs';
-import { rng, hex } from './lib.mjs';
+import { rng, hex, loginPayload } from './lib.mjs';
 
 const quiet = { child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const CONFIG = { version: [2, 3000, 1043857760], browser: ['Ubuntu', 'Chrome', '22.04.4'], countryCode: 'US', syncFullHistory: false };
 const iv = (n) => { const b = Buffer.alloc(12); b.writeUInt32BE(n, 8); return b; };
 const frame = (b) => { const h = Buffer.alloc(3); h.writeUIntBE(b.length, 0, 3); return Buffer.concat([h, b]); };
 
@@ -94,10 +93,10 @@ class Session {
 		await this.mix(Curve.sharedKey(keys.serverEph.private, cs));
 		const payload = Buffer.from(this.H.decrypt(fin.payload));
 		const cp = proto.ClientPayload.decode(payload);
-		this.t.check(String(cp.username) === expect.username && cp.device === expect.device && cp.passive === false &&
-			cp.pull === true && cp.userAgent.platform === 14 && cp.userAgent.appVersion.tertiary === 1043857760 &&
+		this.t.check(String(cp.username) === expect.username && cp.device === expect.device && cp.passive === true &&
+			cp.pull === true && cp.userAgent.platform === 14 && cp.userAgent.appVersion.tertiary === this.ctx.version[2] &&
 			cp.connectType === 1 && cp.connectReason === 1, `${this.scen}: login payload fields`, JSON.stringify(cp));
-		this.t.check(payload.equals(Buffer.from(proto.ClientPayload.encode(generateLoginNode(`${expect.username}:${expect.device}@s.whatsapp.net`, CONFIG)).finish())),
+		this.t.check(payload.equals(loginPayload(`${expect.username}:${expect.device}@s.whatsapp.net`, this.ctx.version)),
 			`${this.scen}: login payload bytes = Baileys generateLoginNode`);
 		if (keys.clientEph) {
 			// The mirror: Baileys' client handler with the same keys.
@@ -167,7 +166,7 @@ export async function run(t, opts) {
 	const keys = { root: Curve.generateKeyPair(), inter: Curve.generateKeyPair(), serverStatic: Curve.generateKeyPair(),
 		serverEph: Curve.generateKeyPair(), clientStatic: Curve.generateKeyPair() };
 	const expect = { username: '15551234567', device: 12 };
-	const ctx = { t, keys, expect, seed: opts.seed, nodes: 40, sessions: [], closed: () => {} };
+	const ctx = { t, keys, expect, version: opts.version, seed: opts.seed, nodes: 40, sessions: [], closed: () => {} };
 	const verifyClient = (info) => !info.req.url.includes('s=reject');
 	const tls = https.createServer({ cert: readFileSync(opts.cert), key: readFileSync(opts.key) });
 	const plain = http.createServer();

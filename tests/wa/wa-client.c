@@ -70,7 +70,7 @@ main(int argc, char *argv[])
 	}
 	wa_client_info_default(&ci);
 	if (wa_payload_login(&payload, &ci, strtoull(argv[8], NULL, 10),
-	    atoi(argv[9]), 0) == -1)
+	    atoi(argv[9])) == -1)
 		return 2;
 	cfg.payload = payload.p;
 	cfg.payload_len = payload.len;

@@ -3,7 +3,9 @@
  * one command per line on stdin, answers one line on stdout:
  *   <cmd> <arg>...   ->   "ok <result>" or "err"
  * Every byte string is hex.  A node is JSON: {"t":tag,"a":[[k,v],...],
- * "c":null|{"s":str}|{"b":bytes}|[node,...]} with hex strings.
+ * "c":null|{"s":str}|{"b":bytes}|[node,...]} with hex strings.  Session
+ * stanzas (stanza, prekeys, pairsign) come back encoded; parsed replies
+ * (usyncparse, groupparse) as plain JSON.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -21,6 +23,13 @@
 #include "wa/wa_payload.h"
 #include "wa/wa_pb.h"
 #include "wa/wa_proto.h"
+#include "wa/wa_group.h"
+#include "wa/wa_pair.h"
+#include "wa/wa_paircode.h"
+#include "wa/wa_prekey.h"
+#include "wa/wa_stanza.h"
+#include "wa/wa_usync.h"
+#include "wa/wa_version.h"
 
 #define LINE_MAX_LEN	(64u * 1024 * 1024)
 
@@ -602,7 +611,7 @@ cmd_pbdec(char **av, int ac)
 	return rc;
 }
 
-/* login <username> <device|-1> <passive> */
+/* login <username> <device|-1> */
 static int
 cmd_login(char **av, int ac)
 {
@@ -610,11 +619,11 @@ cmd_login(char **av, int ac)
 	struct wa_buf out = { 0 };
 	int rc;
 
-	if (ac != 3)
+	if (ac != 2)
 		return -1;
 	wa_client_info_default(&ci);
 	rc = wa_payload_login(&out, &ci, strtoull(av[0], NULL, 10),
-	    atoi(av[1]), atoi(av[2]));
+	    atoi(av[1]));
 	reply(rc, out.p, out.len);
 	wa_buf_free(&out);
 	return rc;
@@ -644,10 +653,434 @@ cmd_register(char **av, int ac)
 	return rc;
 }
 
+/* Prints a node encoded as a stanza (flag byte first), freeing it. */
+static int
+reply_node(struct wa_node *n)
+{
+	struct wa_buf b = { 0 };
+	int rc = n != NULL ? wa_encode_stanza(n, &b) : -1;
+
+	reply(rc, b.p, b.len);
+	wa_node_free(n);
+	wa_buf_free(&b);
+	return rc;
+}
+
+/* A decoded stanza (flag byte first) from hex. */
+static struct wa_node *
+stanza_from_hex(const char *h)
+{
+	struct wa_buf in = { 0 };
+	struct wa_node *n = NULL;
+
+	if (unhex(h, &in) == -1 || wa_decode_stanza(in.p, in.len, &n) == -1)
+		n = NULL;
+	wa_buf_free(&in);
+	return n;
+}
+
+/* pairsign <stanza> <identity priv> <adv secret> -> "<err> <reply>" */
+static int
+cmd_pairsign(char **av, int ac)
+{
+	struct wa_creds c;
+	struct wa_pair_info info;
+	struct wa_node *n, *r = NULL;
+	struct wa_buf ip = { 0 }, adv = { 0 }, out = { 0 };
+	enum wa_pair_err err;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (ac != 3 || (n = stanza_from_hex(av[0])) == NULL)
+		return -1;
+	if (unhex(av[1], &ip) == 0 && ip.len == 32 && unhex(av[2], &adv) == 0 &&
+	    adv.len == 32 && wa_curve_from_private(ip.p, &c.identity) == 0) {
+		memcpy(c.adv_secret, adv.p, 32);
+		err = wa_pair_success(&c, n, &info, &r);
+		free(info.account);
+		if (r != NULL && wa_encode_stanza(r, &out) == 0) {
+			printf("ok %d ", (int)err);
+			puthex(out.p, out.len);
+			rc = 0;
+		}
+	}
+	wa_node_free(r);
+	wa_node_free(n);
+	wa_buf_free(&ip);
+	wa_buf_free(&adv);
+	wa_buf_free(&out);
+	return rc;
+}
+
+/* pcencode <5 bytes> -> the code as hex of its ASCII */
+static int
+cmd_pcencode(char **av, int ac)
+{
+	struct args a;
+	char code[WA_PAIRCODE_LEN + 1];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 1) == 0 && L(0) == 5) {
+		wa_paircode_encode(A(0), code);
+		rc = reply(0, code, WA_PAIRCODE_LEN);
+	}
+	args_free(&a);
+	return rc;
+}
+
+/* a NUL-terminated copy of argument i (an ASCII code) */
+static void
+code_of(const struct args *a, int i, char code[16])
+{
+	size_t n = a->b[i].len < 15 ? a->b[i].len : 15;
+
+	memcpy(code, a->b[i].p, n);
+	code[n] = '\0';
+}
+
+/* pcwrap <code> <salt> <iv> <pub> | pcunwrap <code> <80 bytes> */
+static int
+cmd_pcwrap(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[WA_PAIRCODE_WRAPPED];
+	char code[16];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 4) == 0 && L(1) == 32 && L(2) == 16 &&
+	    L(3) == 32) {
+		code_of(&a, 0, code);
+		rc = reply(wa_paircode_wrap(code, A(1), A(2), A(3), out), out,
+		    sizeof(out));
+	}
+	args_free(&a);
+	return rc;
+}
+
+static int
+cmd_pcunwrap(char **av, int ac)
+{
+	struct args a;
+	unsigned char pub[32];
+	char code[16];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 2) == 0 && L(1) == WA_PAIRCODE_WRAPPED) {
+		code_of(&a, 0, code);
+		rc = reply(wa_paircode_unwrap(code, A(1), pub), pub, 32);
+	}
+	args_free(&a);
+	return rc;
+}
+
+/* pcbundle <eph> <salt> <nonce> <ident> <primary> <adv random> */
+static int
+cmd_pcbundle(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[WA_PAIRCODE_BUNDLE];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 6) == 0 && L(0) == 32 && L(1) == 32 &&
+	    L(2) == 12 && L(3) == 32 && L(4) == 32 && L(5) == 32)
+		rc = reply(wa_paircode_bundle(A(0), A(1), A(2), A(3), A(4), A(5),
+		    out), out, sizeof(out));
+	args_free(&a);
+	return rc;
+}
+
+/* pcadv <eph shared> <identity shared> <adv random> */
+static int
+cmd_pcadv(char **av, int ac)
+{
+	struct args a;
+	unsigned char out[32];
+	int rc = -1;
+
+	if (args_get(&a, av, ac, 3) == 0 && L(0) == 32 && L(1) == 32 &&
+	    L(2) == 32)
+		rc = reply(wa_paircode_adv_secret(A(0), A(1), A(2), out), out, 32);
+	args_free(&a);
+	return rc;
+}
+
+/*
+ * stanza <kind> <args>: ping|passive|count|groups <id>; logout <id> <jid>;
+ * offline <n>; iqresult <to> <id>; group <id> <jid>; ack <node json>;
+ * check <id> <sid> <phone>...; about <id> <sid> <jid> [token hex]
+ * (ids and JIDs as plain text).
+ */
+static int
+cmd_stanza(char **av, int ac)
+{
+	struct wa_str id;
+	json_object *o;
+	struct wa_node *n = NULL, *in;
+	struct wa_buf tok = { 0 };
+	const char *k;
+	int rc;
+
+	if (ac < 2)
+		return -1;
+	k = av[0];
+	if (strcmp(k, "ping") == 0)
+		n = wa_stanza_ping(av[1]);
+	else if (strcmp(k, "passive") == 0)
+		n = wa_stanza_passive(av[1], 1);
+	else if (strcmp(k, "count") == 0)
+		n = wa_prekey_count_query(av[1]);
+	else if (strcmp(k, "groups") == 0)
+		n = wa_group_all_query(av[1]);
+	else if (strcmp(k, "offline") == 0)
+		n = wa_stanza_offline_batch((unsigned)strtoul(av[1], NULL, 10));
+	else if (strcmp(k, "logout") == 0 && ac == 3)
+		n = wa_stanza_logout(av[1], av[2]);
+	else if (strcmp(k, "group") == 0 && ac == 3)
+		n = wa_group_one_query(av[1], av[2]);
+	else if (strcmp(k, "iqresult") == 0 && ac == 3) {
+		id.p = av[2];
+		id.len = strlen(av[2]);
+		n = wa_stanza_iq_result(av[1], &id);
+	} else if (strcmp(k, "ack") == 0) {
+		if ((o = json_tokener_parse(av[1])) == NULL)
+			return -1;
+		if ((in = node_from_json(o)) != NULL)
+			n = wa_stanza_ack(in);
+		wa_node_free(in);
+		json_object_put(o);
+	} else if (strcmp(k, "check") == 0 && ac >= 4)
+		n = wa_usync_check_query(av[1], av[2], (const char *const *)av + 3,
+		    (size_t)ac - 3);
+	else if (strcmp(k, "about") == 0 && (ac == 4 || ac == 5)) {
+		if (ac == 5 && unhex(av[4], &tok) == -1)
+			return -1;
+		n = wa_usync_about_query(av[1], av[2], av[3], ac == 5 ? tok.p :
+		    NULL, tok.len);
+	}
+	rc = reply_node(n);
+	wa_buf_free(&tok);
+	return rc;
+}
+
+/*
+ * prekeys <seed> <identity priv> <spk priv> <spk sig> <regid> <spk id>
+ * <first id> <n> -> {"node":hex,"next":n,"keys":[[id,pub hex],...],
+ * "identity":pub,"spk":pub}
+ */
+static int
+cmd_prekeys(char **av, int ac)
+{
+	struct args a;
+	struct wa_creds c;
+	struct wa_keypair kp;
+	struct wa_buf b = { 0 };
+	struct wa_node *n;
+	json_object *o, *keys, *k;
+	uint32_t next, id;
+	unsigned i, count;
+	char *h;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (ac != 8 || args_get(&a, av, 4, 4) == -1) {
+		args_free(&a);
+		return -1;
+	}
+	if (L(0) == 32 && L(1) == 32 && L(2) == 32 && L(3) == 64 &&
+	    wa_curve_from_private(A(1), &c.identity) == 0 &&
+	    wa_curve_from_private(A(2), &c.spk) == 0) {
+		memcpy(c.prekey_seed, A(0), 32);
+		memcpy(c.spk_sig, A(3), 64);
+		c.reg_id = (uint32_t)strtoul(av[4], NULL, 10);
+		c.spk_id = (uint32_t)strtoul(av[5], NULL, 10);
+		c.next_prekey = (uint32_t)strtoul(av[6], NULL, 10);
+		count = (unsigned)strtoul(av[7], NULL, 10);
+		if ((n = wa_prekey_upload(&c, "pk-1", count, &next)) != NULL &&
+		    wa_encode_stanza(n, &b) == 0) {
+			o = json_object_new_object();
+			h = hexstr(b.p, b.len);
+			json_object_object_add(o, "node", json_object_new_string(h));
+			free(h);
+			json_object_object_add(o, "next", json_object_new_int64(next));
+			keys = json_object_new_array();
+			for (i = 0, id = c.next_prekey; i < count; i++, id++) {
+				if (id > WA_PREKEY_ID_MAX)
+					id = 1;
+				wa_creds_prekey(&c, id, &kp);
+				k = json_object_new_array();
+				json_object_array_add(k, json_object_new_int64(id));
+				h = hexstr(kp.pub, 32);
+				json_object_array_add(k, json_object_new_string(h));
+				free(h);
+				json_object_array_add(keys, k);
+			}
+			json_object_object_add(o, "keys", keys);
+			h = hexstr(c.identity.pub, 32);
+			json_object_object_add(o, "identity", json_object_new_string(h));
+			free(h);
+			h = hexstr(c.spk.pub, 32);
+			json_object_object_add(o, "spk", json_object_new_string(h));
+			free(h);
+			printf("ok %s", json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PLAIN));
+			json_object_put(o);
+			rc = 0;
+		}
+		wa_node_free(n);
+	}
+	wa_buf_free(&b);
+	args_free(&a);
+	return rc;
+}
+
+static json_object *
+jstr(const char *s)
+{
+	return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+/* usyncparse <stanza> -> {"error","backoff","users":[...]} */
+static int
+cmd_usyncparse(char **av, int ac)
+{
+	static const char *about[] = { "none", "text", "hidden", "unset" };
+	static const char *contact[] = { "unknown", "in", "out" };
+	struct wa_usync_result r;
+	struct wa_node *n;
+	json_object *o, *users, *u;
+	size_t i;
+	char *h;
+
+	if (ac != 1 || (n = stanza_from_hex(av[0])) == NULL)
+		return -1;
+	if (wa_usync_parse(n, &r) == -1) {
+		wa_node_free(n);
+		return -1;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_int(r.error));
+	json_object_object_add(o, "backoff", json_object_new_int64(r.backoff_s));
+	users = json_object_new_array();
+	for (i = 0; i < r.n; i++) {
+		u = json_object_new_object();
+		json_object_object_add(u, "jid", jstr(r.users[i].jid));
+		json_object_object_add(u, "pn", jstr(r.users[i].pn));
+		json_object_object_add(u, "lid", jstr(r.users[i].lid));
+		json_object_object_add(u, "contact",
+		    jstr(contact[r.users[i].contact]));
+		json_object_object_add(u, "about", jstr(about[r.users[i].about]));
+		if (r.users[i].about_text != NULL) {
+			h = hexstr(r.users[i].about_text->p,
+			    r.users[i].about_text->len);
+			json_object_object_add(u, "text", json_object_new_string(h));
+			free(h);
+		}
+		json_object_object_add(u, "t",
+		    json_object_new_int64(r.users[i].about_t));
+		json_object_object_add(u, "business", jstr(r.users[i].business));
+		json_object_object_add(u, "error",
+		    json_object_new_int(r.users[i].error));
+		json_object_array_add(users, u);
+	}
+	json_object_object_add(o, "users", users);
+	printf("ok %s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	wa_usync_result_free(&r);
+	wa_node_free(n);
+	return 0;
+}
+
+/* groupparse <stanza> -> [{"jid",...,"members":[...]}] */
+static int
+cmd_groupparse(char **av, int ac)
+{
+	static const char *roles[] = { "member", "admin", "superadmin" };
+	struct wa_group *g;
+	struct wa_node *n;
+	json_object *a, *o, *ms, *m;
+	size_t ng, i, k;
+	char *h;
+
+	if (ac != 1 || (n = stanza_from_hex(av[0])) == NULL)
+		return -1;
+	if (wa_group_parse_answer(n, &g, &ng) == -1) {
+		wa_node_free(n);
+		return -1;
+	}
+	a = json_object_new_array();
+	for (i = 0; i < ng; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "jid", jstr(g[i].jid));
+		json_object_object_add(o, "subject", jstr(g[i].subject));
+		json_object_object_add(o, "subject_t",
+		    json_object_new_int64(g[i].subject_t));
+		json_object_object_add(o, "subject_owner", jstr(g[i].subject_owner));
+		json_object_object_add(o, "owner", jstr(g[i].owner));
+		json_object_object_add(o, "owner_pn", jstr(g[i].owner_pn));
+		json_object_object_add(o, "creation",
+		    json_object_new_int64(g[i].creation));
+		json_object_object_add(o, "size", json_object_new_int64(
+		    (int64_t)g[i].size));
+		if (g[i].description != NULL) {
+			h = hexstr(g[i].description->p, g[i].description->len);
+			json_object_object_add(o, "desc", json_object_new_string(h));
+			free(h);
+		}
+		json_object_object_add(o, "desc_id", jstr(g[i].description_id));
+		json_object_object_add(o, "announce",
+		    json_object_new_boolean(g[i].announce));
+		json_object_object_add(o, "locked",
+		    json_object_new_boolean(g[i].locked));
+		json_object_object_add(o, "ephemeral",
+		    json_object_new_int64(g[i].ephemeral));
+		ms = json_object_new_array();
+		for (k = 0; k < g[i].nmembers; k++) {
+			m = json_object_new_object();
+			json_object_object_add(m, "jid", jstr(g[i].members[k].jid));
+			json_object_object_add(m, "pn", jstr(g[i].members[k].pn));
+			json_object_object_add(m, "lid", jstr(g[i].members[k].lid));
+			json_object_object_add(m, "role",
+			    jstr(roles[g[i].members[k].role]));
+			json_object_array_add(ms, m);
+		}
+		json_object_object_add(o, "members", ms);
+		json_object_array_add(a, o);
+	}
+	printf("ok %s", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	json_object_put(a);
+	wa_group_list_free(g, ng);
+	wa_node_free(n);
+	return 0;
+}
+
+/* version: the built-in WA Web version */
+static int
+cmd_version(char **av, int ac)
+{
+	char buf[WA_VERSION_STR_MAX];
+
+	(void)av;
+	if (ac != 0)
+		return -1;
+	printf("ok %s", wa_version_format(wa_version_builtin, buf));
+	return 0;
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(char **, int);
 } cmds[] = {
+	{ "version", cmd_version },
+	{ "pairsign", cmd_pairsign },
+	{ "pcencode", cmd_pcencode },
+	{ "pcwrap", cmd_pcwrap },
+	{ "pcunwrap", cmd_pcunwrap },
+	{ "pcbundle", cmd_pcbundle },
+	{ "pcadv", cmd_pcadv },
+	{ "stanza", cmd_stanza },
+	{ "prekeys", cmd_prekeys },
+	{ "usyncparse", cmd_usyncparse },
+	{ "groupparse", cmd_groupparse },
 	{ "enc", cmd_enc },
 	{ "dec", cmd_dec },
 	{ "sha256", cmd_sha256 },
@@ -673,7 +1106,7 @@ static const struct {
 int
 main(void)
 {
-	char *line = NULL, *av[16], *p;
+	char *line = NULL, *av[1024], *p;
 	size_t cap = 0, i;
 	ssize_t len;
 	int ac, done;
@@ -684,7 +1117,7 @@ main(void)
 		if (len > 0 && line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		ac = 0;
-		for (p = strtok(line, " "); p != NULL && ac < 16;
+		for (p = strtok(line, " "); p != NULL && ac < 1024;
 		    p = strtok(NULL, " "))
 			av[ac++] = p;
 		done = 0;
