@@ -7,6 +7,7 @@
 
 static const struct link_driver *const link_drivers[] = {
 	&link_sim_driver,
+	&link_whatsapp_driver,
 };
 #define LINK_NDRIVERS	(sizeof(link_drivers) / sizeof(link_drivers[0]))
 

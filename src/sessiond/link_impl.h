@@ -45,6 +45,7 @@ struct link_driver {
 };
 
 extern const struct link_driver link_sim_driver;
+extern const struct link_driver link_whatsapp_driver;
 
 /* link_sim.c: what a phone does (see link.h). */
 int sim_scan(void *impl, const char *qr, const char *phone, char *err, size_t errlen);

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,7 @@ struct wal_sess {
 	struct loop_timer *step;	/* a start or a pairing code, deferred */
 	char		 code_phone[16];	/* pair by code once a QR is out */
 	int		 pairing;	/* a QR or code was shown on this connection */
+	int		 paired;	/* started with credentials, or paired since */
 	int		 failed_creds;	/* the blob did not load: say so */
 	uint64_t	 next_cookie;
 	struct wal_query *queries;
@@ -584,6 +586,7 @@ struct wal_people {
 	struct link_contact *c;
 	char		(*lid)[JID_STR_MAX], (*pn)[JID_STR_MAX];
 	size_t		 n, cap;
+	char		 own_pn[JID_STR_MAX], own_lid[JID_STR_MAX];	/* digits, or "" */
 };
 
 static int
@@ -598,6 +601,10 @@ wal_people_add(struct wal_people *p, const char *lid, const char *pn,
 	p->c[i].phone = wal_user(pn, p->pn[i], sizeof(p->pn[i]));
 	if (p->c[i].lid == NULL && p->c[i].phone == NULL)
 		return 0;
+	/* The session's own account is not one of the people it sees. */
+	if ((p->c[i].lid != NULL && strcmp(p->c[i].lid, p->own_lid) == 0) ||
+	    (p->c[i].phone != NULL && strcmp(p->c[i].phone, p->own_pn) == 0))
+		return 0;
 	p->c[i].name = name != NULL && strcmp(name, "-") != 0 ? name : NULL;
 	p->c[i].business_name = business;
 	p->n++;
@@ -605,9 +612,17 @@ wal_people_add(struct wal_people *p, const char *lid, const char *pn,
 }
 
 static int
-wal_people_init(struct wal_people *p, size_t cap)
+wal_people_init(struct wal_people *p, const struct wal_sess *s, size_t cap)
 {
+	const char *jid = NULL, *lid = NULL;
+
 	memset(p, 0, sizeof(*p));
+	if (s->conn != NULL)
+		wa_client_own(s->conn->c, &jid, &lid);
+	if (wal_user(jid, p->own_pn, sizeof(p->own_pn)) == NULL)
+		p->own_pn[0] = '\0';
+	if (wal_user(lid, p->own_lid, sizeof(p->own_lid)) == NULL)
+		p->own_lid[0] = '\0';
 	p->cap = cap;
 	if (cap == 0)
 		return 0;
@@ -632,7 +647,7 @@ wal_seen_people(struct wal_sess *s, const struct wa_event *ev)
 	struct link_seen seen;
 	size_t i;
 
-	if (wal_people_init(&p, ev->u.people.n) == -1)
+	if (wal_people_init(&p, s, ev->u.people.n) == -1)
 		goto out;
 	for (i = 0; i < ev->u.people.n; i++) {
 		const struct wa_person *w = &ev->u.people.v[i];
@@ -671,7 +686,7 @@ wal_seen_groups(struct wal_sess *s, const struct wa_group *g, size_t ng,
 		nm += g[i].nmembers;
 	if (ch != NULL)
 		nm += ch->nmembers;
-	if (wal_people_init(&p, nm) == -1 ||
+	if (wal_people_init(&p, s, nm) == -1 ||
 	    (lg = calloc(ng + 1, sizeof(*lg))) == NULL ||
 	    (nm > 0 && ((lm = calloc(nm, sizeof(*lm))) == NULL ||
 	    (left = calloc(nm, sizeof(*left))) == NULL)))
@@ -813,16 +828,35 @@ wal_closed(struct wal_conn *cn, const struct wa_event *ev)
 	}
 }
 
+/* Reports the paired account from its device JIDs. */
+static void
+wal_identity(struct wal_sess *s, const char *devjid, const char *devlid)
+{
+	struct link_identity id;
+	char phone[16], jid[JID_STR_MAX], lid[JID_STR_MAX];
+
+	memset(&id, 0, sizeof(id));
+	if (wal_user(devjid, phone, sizeof(phone)) != NULL) {
+		id.phone = phone;
+		snprintf(jid, sizeof(jid), "%s@s.whatsapp.net", phone);
+		id.jid = jid;
+	}
+	if (wal_user(devlid, lid, sizeof(lid) - 4) != NULL) {
+		memcpy(lid + strlen(lid), "@lid", 5);
+		id.lid = lid;
+	}
+	s->w->ev->paired(s->cookie, &id);
+}
+
 static void
 wal_event(void *arg, const struct wa_event *ev)
 {
 	struct wal_conn *cn = arg;
 	struct wal_sess *s = cn->s;
 	const struct link_events *lev = cn->w->ev;
-	struct link_identity id;
 	struct link_pairing pr;
 	struct wal_query *q;
-	char phone[16], jid[JID_STR_MAX], lid[JID_STR_MAX];
+	const char *own_jid, *own_lid;
 	unsigned char *copy;
 
 	if (ev->type == WA_EVENT_CLOSED) {
@@ -885,20 +919,14 @@ wal_event(void *arg, const struct wa_event *ev)
 		}
 		break;
 	case WA_EVENT_PAIRED:
-		memset(&id, 0, sizeof(id));
-		id.phone = ev->u.paired.phone;
-		if (wal_user(ev->u.paired.jid, phone, sizeof(phone)) != NULL) {
-			snprintf(jid, sizeof(jid), "%s@s.whatsapp.net", phone);
-			id.jid = jid;
-		}
-		if (wal_user(ev->u.paired.lid, lid, sizeof(lid)) != NULL) {
-			snprintf(lid + strlen(lid), sizeof(lid) - strlen(lid), "@lid");
-			id.lid = lid;
-		}
-		lev->paired(s->cookie, &id);
+		s->paired = 1;
+		wal_identity(s, ev->u.paired.jid, ev->u.paired.lid);
 		break;
 	case WA_EVENT_CONNECTED:
 		s->pairing = 0;
+		/* The account, as logged in (the LID may be new since pairing). */
+		wa_client_own(cn->c, &own_jid, &own_lid);
+		wal_identity(s, own_jid, own_lid);
 		lev->state(s->cookie, LINK_UP, "");
 		/* The groups and their members are what it sees first. */
 		(void)wa_client_groups(cn->c, WAL_COOKIE_GROUPS, clock_mono_ms());
@@ -1136,6 +1164,7 @@ wal_start(struct link_sess *ls, const void *creds, size_t len)
 
 	wal_halt(s);
 	wal_forget_creds(s);
+	s->paired = 0;
 	if (creds != NULL && (s->creds = malloc(len > 0 ? len : 1)) != NULL) {
 		memcpy(s->creds, creds, len);
 		s->creds_len = len;
@@ -1145,7 +1174,8 @@ wal_start(struct link_sess *ls, const void *creds, size_t len)
 			return -1;
 		log_warnx("whatsapp: %s: the stored credentials do not load", s->id);
 		s->failed_creds = 1;
-	}
+	} else
+		s->paired = wa_client_paired(s->conn->c);
 	s->step = loop_timer_add(s->w->loop, 0, wal_start_step, s);
 	return s->step != NULL ? 0 : -1;
 }
@@ -1170,7 +1200,7 @@ wal_pair_code(struct link_sess *ls, const char *phone)
 {
 	struct wal_sess *s = (struct wal_sess *)ls;
 
-	if (s->creds != NULL || (s->conn != NULL && wa_client_paired(s->conn->c)))
+	if (s->paired)
 		return -1;
 	if (s->conn == NULL && wal_start(ls, NULL, 0) == -1)
 		return -1;
@@ -1239,6 +1269,7 @@ wal_logout(struct link_sess *ls, const void *creds, size_t len)
 	if (cn != NULL && w->orphans == cn)
 		cn->deadline = loop_timer_add(w->loop, WAL_LOGOUT_MS, wal_logout_timeout, cn);
 	s->pairing = 0;
+	s->paired = 0;
 	wal_forget_creds(s);
 }
 

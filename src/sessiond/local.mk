@@ -2,7 +2,7 @@
 # program and the unit tests link; main.c only parses the command line.
 noinst_LIBRARIES += src/sessiond/libwagw_sessiond.a
 src_sessiond_libwagw_sessiond_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
-	$(SQLITE_CFLAGS) $(CURL_CFLAGS) $(OPENSSL_CFLAGS)
+	$(SQLITE_CFLAGS) $(CURL_CFLAGS) $(OPENSSL_CFLAGS) $(LIBSSL_CFLAGS)
 src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/backoff.c src/sessiond/backoff.h \
 	src/sessiond/checkcache.c \
@@ -13,11 +13,12 @@ src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/jwksd.c \
 	src/sessiond/keyuse.c \
 	src/sessiond/link.c src/sessiond/link.h src/sessiond/link_impl.h \
-	src/sessiond/link_sim.c \
+	src/sessiond/link_sim.c src/sessiond/link_whatsapp.c \
 	src/sessiond/lookup.c \
 	src/sessiond/loop.c src/sessiond/loop.h \
 	src/sessiond/ratelimit.c src/sessiond/ratelimit.h \
 	src/sessiond/request.c src/sessiond/request_session.c \
+	src/sessiond/resolver.c src/sessiond/resolver.h \
 	src/sessiond/seen.c \
 	src/sessiond/session.c \
 	src/sessiond/simnet.c src/sessiond/simnet.h \
@@ -57,7 +58,7 @@ tests_unit_check_creds_SOURCES = tests/unit/check_creds.c
 tests_unit_check_creds_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_creds_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_link_contract_SOURCES = tests/unit/check_link_contract.c
-tests_unit_check_link_contract_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_link_contract_CFLAGS = $(UNIT_FLAGS) $(CURL_CFLAGS)
 tests_unit_check_link_contract_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_simnet_SOURCES = tests/unit/check_simnet.c
 tests_unit_check_simnet_CFLAGS = $(UNIT_FLAGS)

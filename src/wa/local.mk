@@ -54,7 +54,8 @@ EXTRA_DIST += tests/wa/run tests/wa/package.json tests/wa/package-lock.json \
 	tests/wa/lib.mjs tests/wa/diff.mjs tests/wa/diff-node.mjs \
 	tests/wa/diff-crypto.mjs tests/wa/diff-pb.mjs tests/wa/diff-session.mjs \
 	tests/wa/loopback.mjs \
-	tests/wa/gen-tokens.mjs tests/wa/gen-corpus.mjs
+	tests/wa/gen-tokens.mjs tests/wa/gen-corpus.mjs tests/wa/driver \
+	tests/wa/fakewa
 dist_doc_DATA += docs/whatsapp-link.md
 
 # libFuzzer targets (tests/fuzz/local.mk runs them with `make fuzz` once

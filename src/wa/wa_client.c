@@ -191,6 +191,13 @@ wa_client_paired(const struct wa_client *c)
 	return wa_creds_paired(&c->creds);
 }
 
+void
+wa_client_own(const struct wa_client *c, const char **jid, const char **lid)
+{
+	*jid = c->creds.jid[0] != '\0' ? c->creds.jid : NULL;
+	*lid = c->creds.lid[0] != '\0' ? c->creds.lid : NULL;
+}
+
 size_t
 wa_client_memory(const struct wa_client *c)
 {

@@ -207,6 +207,11 @@ int wa_client_running(const struct wa_client *c);
 int wa_client_connected(const struct wa_client *c);
 /* Nonzero when the credentials are paired (login, not registration). */
 int wa_client_paired(const struct wa_client *c);
+/*
+ * The paired device's own JIDs ("phone:dev@s.whatsapp.net", "lid:dev@lid"),
+ * borrowed from c; NULL when not paired (or no LID known yet).
+ */
+void wa_client_own(const struct wa_client *c, const char **jid, const char **lid);
 /* Bytes c holds (struct, credentials, buffers), for memory accounting. */
 size_t wa_client_memory(const struct wa_client *c);
 
