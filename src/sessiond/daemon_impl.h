@@ -240,7 +240,7 @@ void session_logout(struct session *s);
  * with err set to IPC_ERR_* and *msg to why not.
  */
 int session_pair(struct session *s, const char *phone, int *err, const char **msg);
-/* Nonzero when s holds credentials (or its driver provisions it). */
+/* Nonzero when s is paired with an account (or its driver provisions it). */
 int session_paired(const struct session *s);
 /* After a reload: the driver may now provision it. */
 void session_refresh(struct session *s);

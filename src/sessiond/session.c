@@ -76,10 +76,16 @@ session_clear_pairing(struct session *s)
 	s->pair_expires_ms = 0;
 }
 
+/*
+ * Paired: the driver reported the account (a driver may hold credentials
+ * before that: a new WhatsApp device has its keys from the start), or
+ * its own configuration pairs the session.
+ */
 int
 session_paired(const struct session *s)
 {
-	return s->creds != NULL || s->provisioned;
+	return (s->creds != NULL && (s->row.jid[0] != '\0' || s->row.lid[0] != '\0' ||
+	    s->row.phone[0] != '\0')) || s->provisioned;
 }
 
 /* ---- waiting requests ---- */

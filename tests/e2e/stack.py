@@ -92,6 +92,9 @@ class Stack:
         self.key_ids = {}
         self.limits = dict(lookups_per_minute=6000, lookup_burst=1000,
                            lookups_per_day=100000, check_cache_s=86400)
+        self.default_link = "sim"
+        self.fakewa = None          # the fake WhatsApp server, once started
+        self.fakewa_ready = {}
 
     def missing(self):
         return [n for n, p in (("wagw.fcgi", self.fcgi), ("wagw-admin", self.admin_bin),
@@ -106,7 +109,7 @@ database = {db}
 
 [sessiond]
 socket = {sock}
-link = sim
+link = {link}
 sim_network = {net}
 credentials_key_file = {dbdir}/credentials.key
 lookup_timeout_ms = 2000
@@ -114,6 +117,11 @@ lookups_per_minute = {lookups_per_minute}
 lookup_burst = {lookup_burst}
 lookups_per_day = {lookups_per_day}
 check_cache_s = {check_cache_s}
+
+[whatsapp]
+url = {wa_url}
+ca_file = {wa_ca}
+noise_root_key = {wa_root}
 
 [auth]
 jwks_file = {jwks}
@@ -124,7 +132,11 @@ jwt_leeway_s = 60
 [http]
 cors_origins = {origin}
 """.format(db=self.db, sock=self.socket, net=self.network_file, jwks=self.jwks_file,
-           iss=ISSUER, aud=AUDIENCE, origin=ORIGIN, dbdir=self.dbdir, **self.limits)
+           iss=ISSUER, aud=AUDIENCE, origin=ORIGIN, dbdir=self.dbdir,
+           link=self.default_link,
+           wa_url=self.fakewa_ready.get("url", "wss://web.whatsapp.com/ws/chat"),
+           wa_ca=os.path.join(self.etc, "fakewa-cert.pem") if self.fakewa_ready else "",
+           wa_root=self.fakewa_ready.get("rootPub", ""), **self.limits)
         with open(self.config, "w") as f:
             f.write(text)
         os.chmod(self.config, 0o644)
@@ -326,6 +338,7 @@ cors_origins = {origin}
         import harness
         if harness.SLOW:
             self.net = model.network(slow=5)
+        self.start_fakewa()
         self.write_network()
         self.make_keys()
         self.write_config()
@@ -358,6 +371,76 @@ cors_origins = {origin}
 
     def teardown(self):
         self.stop_daemon()
+        self.stop_fakewa()
+
+    # ---- the fake WhatsApp server (tests/wa/fakewa) ----
+    def start_fakewa(self):
+        """Starts fakewa over TLS with a throwaway certificate; its ready
+        line (URL, Noise root, control port) goes into the config."""
+        wa = os.path.join(self.srcdir, "tests", "wa")
+        if shutil.which("node") is None:
+            raise RuntimeError("node not found: apt-get install nodejs npm")
+        if not os.path.isdir(os.path.join(wa, "node_modules", "baileys")):
+            subprocess.run("npm ci --ignore-scripts --no-audit --no-fund --loglevel=error"
+                           " || npm install --ignore-scripts --no-audit --no-fund"
+                           " --loglevel=error", shell=True, cwd=wa, check=True)
+        cert = os.path.join(self.etc, "fakewa-cert.pem")
+        key = os.path.join(self.keydir, "fakewa-key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+                        cert, "-subj", "/CN=localhost", "-addext",
+                        "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "1"],
+                       check=True, capture_output=True)
+        os.chmod(cert, 0o644)
+        ready = os.path.join(self.logdir, "fakewa-ready.json")
+        env = dict(os.environ)
+        if int(subprocess.run(["node", "-p", "process.versions.node.split('.')[0]"],
+                              capture_output=True, text=True).stdout) < 19:
+            env["NODE_OPTIONS"] = env.get("NODE_OPTIONS", "") + " --experimental-global-webcrypto"
+        log = open(os.path.join(self.logdir, "fakewa.log"), "ab")
+        self.fakewa = subprocess.Popen(
+            ["node", os.path.join(wa, "fakewa", "main.mjs"), "--cert", cert, "--key", key,
+             "--fixtures", os.path.join(wa, "fakewa", "fixtures.json"), "--ready-file",
+             ready, "--exit-with-parent"], stdout=subprocess.DEVNULL, stderr=log, env=env)
+        log.close()
+        end = time.monotonic() + 30
+        while not (os.path.exists(ready) and os.path.getsize(ready) > 0):
+            if self.fakewa.poll() is not None or time.monotonic() > end:
+                raise RuntimeError("fakewa did not start; see %s/fakewa.log" % self.logdir)
+            time.sleep(0.1)
+        with open(ready) as f:
+            self.fakewa_ready = json.loads(f.read())
+
+    def stop_fakewa(self):
+        if self.fakewa is not None and self.fakewa.poll() is None:
+            self.fakewa.terminate()
+            try:
+                self.fakewa.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.fakewa.kill()
+        self.fakewa = None
+
+    def fakewa_ctl(self, method, path, body=None, timeout=30):
+        """fakewa's control API: (status, JSON answer)."""
+        import urllib.error
+        import urllib.request
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d%s" % (self.fakewa_ready["control"], path), method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def set_default_link(self, link):
+        """Restarts the daemon with another link for new sessions."""
+        self.default_link = link
+        self.stop_daemon()
+        self.write_config()
+        self.start_daemon()
+        self.wait_connected()
 
     def logs(self):
         try:
