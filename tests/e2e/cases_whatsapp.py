@@ -142,6 +142,7 @@ def _(ctx):
     wait_status(ctx, sid, "working")
     st.stop_daemon(signal.SIGKILL)
     st.start_daemon()
+    st.wait_connected((sid,), timeout=30)
     wait_status(ctx, sid, "working")
     ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B%s" % (sid, ON)),
                 "check after the restart (stored, sealed credentials)")
