@@ -5,27 +5,59 @@
 
 #define JSON_STRICT_OBJECTS_MAX	4096	/* objects counted in one document */
 
+#define JSON_STRICT_SURROGATE	(-2)	/* json_strict_scan: a lone surrogate */
+
+/* The code unit of the escape \uXXXX at buf[i] (at the backslash), or -1. */
+static long
+json_strict_unit(const char *buf, size_t len, size_t i)
+{
+	char hex[5];
+	char *end;
+
+	if (len - i < 6 || buf[i] != '\\' || buf[i + 1] != 'u')
+		return -1;
+	memcpy(hex, buf + i + 2, 4);
+	hex[4] = '\0';
+	if (strspn(hex, "0123456789abcdefABCDEF") != 4)
+		return -1;
+	return strtol(hex, &end, 16);
+}
+
 /*
  * One pass over the text outside json-c: the grammar's characters only
  * (json-c's strict mode still takes 'single quotes', NaN and Infinity),
- * and the members of each object in document order (by opening brace),
- * so that duplicates, which json-c folds, show as a count json-c lost.
- * Returns the number of objects, or -1 when the text has what JSON has
- * not (or too many objects).
+ * escapes of UTF-16 surrogates only in pairs (json-c turns a lone one
+ * into U+FFFD; RFC 8259 section 8.2 leaves it unpredictable: we refuse
+ * it as we refuse invalid UTF-8), and the members of each object in
+ * document order (by opening brace), so that duplicates, which json-c
+ * folds, show as a count json-c lost.  Returns the number of objects,
+ * JSON_STRICT_SURROGATE, or -1 when the text has what JSON has not (or
+ * too many objects).
  */
 static int
 json_strict_scan(const char *buf, size_t len, int *members, int max)
 {
 	int stack[64], depth = 0, nobj = 0, in_str = 0, expect_key = 0;
+	long u;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		char ch = buf[i];
 
 		if (in_str) {
-			if (ch == '\\')
+			if (ch == '\\') {
+				/* A high surrogate, then its low one; never either alone. */
+				if ((u = json_strict_unit(buf, len, i)) >= 0xdc00 &&
+				    u <= 0xdfff)
+					return JSON_STRICT_SURROGATE;
+				if (u >= 0xd800 && u <= 0xdbff) {
+					u = json_strict_unit(buf, len, i + 6);
+					if (u < 0xdc00 || u > 0xdfff)
+						return JSON_STRICT_SURROGATE;
+					i += 6;
+				}
 				i++;
-			else if (ch == '"')
+			} else if (ch == '"')
 				in_str = 0;
 			continue;
 		}
@@ -108,8 +140,11 @@ json_strict_object(const char *buf, size_t len, int depth, const char **why)
 		reason = "could not be parsed (out of memory)";
 		goto out;
 	}
-	if ((nobj = json_strict_scan(buf, len, members, JSON_STRICT_OBJECTS_MAX)) < 0)
+	if ((nobj = json_strict_scan(buf, len, members, JSON_STRICT_OBJECTS_MAX)) < 0) {
+		if (nobj == JSON_STRICT_SURROGATE)
+			reason = "is not valid UTF-8 (a lone surrogate escape)";
 		goto out;
+	}
 	if ((tok = json_tokener_new_ex(depth)) == NULL) {
 		reason = "could not be parsed (out of memory)";
 		goto out;

@@ -1,8 +1,10 @@
 /*
  * json_strict: JSON as RFC 8259 writes it, parsed with json-c and then
  * held to what json-c lets through: no single quotes, NaN or Infinity,
- * valid UTF-8, no object that names a member twice (json-c would keep the last silently), a bounded nesting
- * depth, exactly one value and nothing after it.  For request bodies and
+ * valid UTF-8 (no escaped surrogate without its other half either), no
+ * object that names a member twice (json-c would keep the last
+ * silently), a bounded nesting depth, exactly one value and nothing
+ * after it.  For request bodies and
  * the daemon's protocol.  A string may still hold an escaped NUL
  * (\u0000): the typed getters of each user refuse it.
  */

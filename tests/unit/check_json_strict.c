@@ -5,6 +5,8 @@
 #include "common/json_strict.h"
 #include "unit.h"
 
+#define LONE	"is not valid UTF-8 (a lone surrogate escape)"
+
 static const struct {
 	int		 line;
 	const char	*text;
@@ -37,6 +39,26 @@ static const struct {
 	{ __LINE__, "{\"a\": \"\xff\"}", 0, "is not valid UTF-8" },
 	{ __LINE__, "{\"a\": \"\xc3\"}", 0, "is not valid UTF-8" },
 	{ __LINE__, "{\"a\":\0 1}", 7, "is not valid JSON" },
+	/* Escaped surrogates: a pair is one character, either half alone is
+	 * not a character at all (json-c would make it U+FFFD). */
+	{ __LINE__, "{\"a\": \"\\ud83d\\ude00\"}", 0, NULL },
+	{ __LINE__, "{\"a\": \"x\\uD83D\\uDE00y\\u00e9\"}", 0, NULL },
+	{ __LINE__, "{\"a\": \"\\ud800\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\udc00\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\uDFFF\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\udbff\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ud800x\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ud800\\n\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ud800\\u0041\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ud800\\ud800\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ude00\\ud83d\"}", 0, LONE },
+	{ __LINE__, "{\"a\": \"\\ud83d\\ude00\\ud83d\"}", 0, LONE },
+	{ __LINE__, "{\"\\ud800\": 1}", 0, LONE },
+	{ __LINE__, "{\"a\": [\"ok\", \"\\udfff\"]}", 0, LONE },
+	/* Cut short inside the escape: not JSON at all. */
+	{ __LINE__, "{\"a\": \"\\ud8", 0, "is not valid JSON" },
+	/* An escaped backslash before u is no escape. */
+	{ __LINE__, "{\"a\": \"\\\\ud800\"}", 0, NULL },
 	{ __LINE__, "{\"a\": [[[[[[[[[[1]]]]]]]]]]}", 0, "is nested too deeply" },
 };
 
