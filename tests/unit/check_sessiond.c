@@ -1410,8 +1410,9 @@ END_TEST
 
 /*
  * Another process holds the write lock for 5 s while check-cache writes,
- * a seen-contact batch and a key-use write queue up behind it: the loop goes on answering live lookups (whose answers
- * do not wait on a write) within their deadline the whole time.
+ * a seen-contact batch and a key-use write queue up behind it: the loop
+ * goes on answering live lookups (whose answers do not wait on a write)
+ * within their deadline the whole time.
  */
 START_TEST(a_locked_database_never_stalls_the_loop)
 {
