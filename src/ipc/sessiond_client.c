@@ -2,7 +2,9 @@
  * The blocking client of wagw-sessiond.  One request at a time per
  * client; the connection is kept between calls.  When a kept connection
  * turns out to be dead (the daemon restarted), the call reconnects once
- * and resends: every operation is safe to repeat.
+ * and resends, but only when that cannot do the operation twice: either
+ * nothing of the request went out, or the operation is one that is safe
+ * to repeat (sessiond_repeatable).
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -34,6 +36,21 @@ struct sessiond_client {
 
 /* Outcomes of one attempt below the enum sessiond_rc level. */
 #define CALL_RETRY	(-1)	/* kept connection was dead: reconnect once */
+
+/*
+ * The operations that may be sent again after the connection died with
+ * the request sent and no answer (the daemon may have done it, then
+ * died).  The others are not done twice: a second create makes a second
+ * session, a second delete answers for a session that is gone, a second
+ * restart drops the connection the first one made, a second pairing code
+ * replaces the first, a QR or code is used once.  They fail with
+ * SESSIOND_UNAVAILABLE instead (the gateway's 503: the caller decides).
+ */
+static const char *const sessiond_repeatable[] = {
+	"ping", "status", "connect", "disconnect", "check", "about",
+	"jwks_refresh", "key_used", "session_get", "session_start",
+	"session_stop", "session_logout", "session_qr", "session_wait", NULL
+};
 
 struct sessiond_client *
 sessiond_client_new(const char *socket_path)
@@ -143,10 +160,11 @@ sessiond_send(struct sessiond_client *c, const unsigned char *buf, size_t len,
 /*
  * Reads frames until the response with id arrives; responses to earlier
  * requests (abandoned at their deadline) are skipped.  *resp is the parsed
- * payload (caller puts).
+ * payload (caller puts).  retry: whether an end of the connection before
+ * any answer may be retried (CALL_RETRY) rather than be unavailable.
  */
 static int
-sessiond_recv(struct sessiond_client *c, uint32_t id, int64_t deadline, int kept,
+sessiond_recv(struct sessiond_client *c, uint32_t id, int64_t deadline, int retry,
     struct json_object **resp)
 {
 	struct pollfd pfd;
@@ -197,8 +215,24 @@ sessiond_recv(struct sessiond_client *c, uint32_t id, int64_t deadline, int kept
 		if (n == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		/* EOF or reset before any answer on a kept connection: restart. */
-		return kept && !got_any ? CALL_RETRY : SESSIOND_UNAVAILABLE;
+		return retry && !got_any ? CALL_RETRY : SESSIOND_UNAVAILABLE;
 	}
+}
+
+static int
+sessiond_is_repeatable(struct json_object *req)
+{
+	struct json_object *v;
+	const char *op;
+	size_t i;
+
+	if (!json_object_object_get_ex(req, "op", &v) ||
+	    (op = json_object_get_string(v)) == NULL)
+		return 0;
+	for (i = 0; sessiond_repeatable[i] != NULL; i++)
+		if (strcmp(sessiond_repeatable[i], op) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -236,7 +270,7 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 	size_t len, errlen;
 	int64_t ra;
 	uint32_t id;
-	int rc = SESSIOND_ERROR, attempt, kept;
+	int rc = SESSIOND_ERROR, attempt, kept, repeatable;
 
 	*resp = NULL;
 	c->msg[0] = '\0';
@@ -244,6 +278,7 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 		*retry_after_s = 0;
 	if (req == NULL)
 		return SESSIOND_ERROR;
+	repeatable = sessiond_is_repeatable(req);
 	id = c->next_id++;
 	if (c->next_id == 0)
 		c->next_id = 1;
@@ -254,9 +289,11 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 		kept = c->fd != -1;
 		if (!kept && (rc = sessiond_connect(c, deadline)) != SESSIOND_OK)
 			goto out;
+		/* Nothing sent yet may always go again; once sent, only what
+		 * is safe to do twice. */
 		rc = sessiond_send(c, frame, len, deadline, kept);
 		if (rc == SESSIOND_OK)
-			rc = sessiond_recv(c, id, deadline, kept, resp);
+			rc = sessiond_recv(c, id, deadline, kept && repeatable, resp);
 		if (rc != SESSIOND_OK)
 			sessiond_close(c);
 		if (rc != CALL_RETRY)

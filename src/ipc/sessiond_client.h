@@ -2,8 +2,10 @@
  * sessiond_client: the client side of the wagw.fcgi/wagw-admin <->
  * wagw-sessiond protocol (docs/sessiond-protocol.md).  Blocking calls
  * with a deadline; the connection is kept between calls and re-opened
- * transparently after the daemon restarts.  A client is not thread-safe:
- * one per thread (or a lock around it).
+ * transparently after the daemon restarts (a request that may have
+ * reached a daemon that died unanswered is sent again only when it is
+ * safe to do twice; the others are SESSIOND_UNAVAILABLE).  A client is
+ * not thread-safe: one per thread (or a lock around it).
  */
 #ifndef WAGW_SESSIOND_CLIENT_H
 #define WAGW_SESSIOND_CLIENT_H

@@ -3,9 +3,13 @@
  * behaviour when no daemon answers.  The client against a real daemon
  * is in check_sessiond.c.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +285,241 @@ START_TEST(client_rejects_bad_arguments)
 }
 END_TEST
 
+/* ---- a daemon that dies with a request unanswered ---- */
+
+static int
+fake_read(int fd, unsigned char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		if ((n = read(fd, buf + got, len - got)) <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static void
+fake_say(int report, const char *what)
+{
+	if (write(report, what, strlen(what)) == -1 || write(report, "\n", 1) == -1)
+		_exit(1);
+}
+
+/*
+ * A daemon on lfd, one connection at a time.  Every request's op goes to
+ * report, one a line.  ping is answered; any other op gets the error
+ * not_found.  On the first connection, request number hangup (from 1) is
+ * read whole and the connection closed with it unanswered (a daemon that
+ * died mid-request); hangup -1: the connection is closed after the first
+ * answer, before any other request ("closed" on report).
+ */
+static void
+fake_daemon(int lfd, int hangup, int report)
+{
+	unsigned char h[IPC_HEADER_LEN], p[4096], *frame;
+	struct json_object *req, *resp;
+	const char *op;
+	size_t len, flen;
+	int64_t id;
+	int fd, type, conn = 0, nreq;
+
+	while ((fd = accept(lfd, NULL, NULL)) != -1) {
+		conn++;
+		for (nreq = 1; fake_read(fd, h, sizeof(h)) == 0; nreq++) {
+			if (ipc_frame_parse(h, sizeof(h), &type, &len) != IPC_FRAME_OK ||
+			    len > sizeof(p) || fake_read(fd, p, len) == -1 ||
+			    (req = ipc_msg_parse((char *)p, len)) == NULL ||
+			    ipc_msg_str(req, "op", &op, &len) != 0 ||
+			    ipc_msg_int(req, "id", &id) != 0)
+				_exit(1);
+			fake_say(report, op);
+			if (conn == 1 && nreq == hangup)
+				break;
+			resp = json_object_new_object();
+			json_object_object_add(resp, "id", json_object_new_int64(id));
+			if (strcmp(op, "ping") != 0) {
+				json_object_object_add(resp, "error",
+				    json_object_new_string("not_found"));
+				json_object_object_add(resp, "message",
+				    json_object_new_string("fake"));
+			}
+			frame = ipc_msg_frame(resp, IPC_TYPE_RESPONSE, &flen);
+			if (frame == NULL || write(fd, frame, flen) != (ssize_t)flen)
+				_exit(1);
+			free(frame);
+			json_object_put(resp);
+			json_object_put(req);
+			if (conn == 1 && hangup == -1) {
+				fake_say(report, "closed");
+				break;
+			}
+		}
+		close(fd);
+	}
+	_exit(0);
+}
+
+static pid_t
+fake_start(int hangup, int *report)
+{
+	int lfd = bind_socket(1), p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(p[0]);
+		fake_daemon(lfd, hangup, p[1]);
+	}
+	close(lfd);
+	close(p[1]);
+	*report = p[0];
+	return pid;
+}
+
+static void
+fake_stop(pid_t pid, int report)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(report);
+}
+
+/* What the fake daemon reported within ms of quiet, lines joined by ' '. */
+static void
+fake_heard(int report, int ms, char *out, size_t len)
+{
+	struct pollfd p = { .fd = report, .events = POLLIN };
+	size_t n = 0;
+	ssize_t got;
+
+	while (n + 1 < len && poll(&p, 1, ms) == 1 &&
+	    (got = read(report, out + n, len - n - 1)) > 0)
+		n += (size_t)got;
+	out[n] = '\0';
+	for (got = 0; (size_t)got < n; got++)
+		if (out[got] == '\n')
+			out[got] = (size_t)got + 1 == n ? '\0' : ' ';
+}
+
+/* Runs op on c; its answer (not_found from the fake, or why not). */
+static int
+fake_call(struct sessiond_client *c, const char *op)
+{
+	struct sessiond_check_result res[1];
+	const char *phones[] = { "14155550123" };
+	char about[SESSIOND_ABOUT_MAX + 1];
+	struct sessiond_status st;
+	struct sessiond_session ss;
+
+	if (strcmp(op, "session_create") == 0)
+		return sessiond_session_create(c, "o1", "x", 0, 2000, &ss);
+	if (strcmp(op, "session_pair_code") == 0)
+		return sessiond_session_pair_code(c, "S1", "14155550123", 2000, &ss);
+	if (strcmp(op, "session_wait") == 0)
+		return sessiond_session_wait(c, "S1", 0, 100, 2000, &ss);
+	if (strncmp(op, "session_", 8) == 0)
+		return sessiond_session_call(c, op, "S1", 2000, &ss);
+	if (strncmp(op, "sim_", 4) == 0)
+		return sessiond_sim(c, op, "x", NULL, 2000);
+	if (strcmp(op, "check") == 0)
+		return sessiond_check(c, "S1", phones, 1, 2000, res, NULL);
+	if (strcmp(op, "about") == 0)
+		return sessiond_about(c, "S1", "1@lid", 2000, about, NULL);
+	if (strcmp(op, "status") == 0)
+		return sessiond_session_status(c, "S1", 2000, &st);
+	if (strcmp(op, "connect") == 0)
+		return sessiond_session_connect(c, "S1", 2000);
+	if (strcmp(op, "disconnect") == 0)
+		return sessiond_session_disconnect(c, "S1", 2000);
+	if (strcmp(op, "key_used") == 0)
+		return sessiond_key_used(c, "k1", 1, 2000);
+	ck_assert_str_eq(op, "jwks_refresh");
+	return sessiond_jwks_refresh(c, 2000);
+}
+
+static const struct {
+	int		 line;
+	const char	*op;
+	int		 again;		/* sent again on a new connection */
+} repeat[] = {
+	/* Not safe to do twice: a second session, a delete answered 404 or
+	 * 409 for a session that is gone, a second restart, a code that
+	 * replaces the first, a QR or code used twice, a second drop. */
+	{ __LINE__, "session_create", 0 },
+	{ __LINE__, "session_delete", 0 },
+	{ __LINE__, "session_restart", 0 },
+	{ __LINE__, "session_pair_code", 0 },
+	{ __LINE__, "sim_scan", 0 },
+	{ __LINE__, "sim_link_code", 0 },
+	{ __LINE__, "sim_unlink", 0 },
+	{ __LINE__, "sim_drop", 0 },
+	/* Safe: the same answer, the same state. */
+	{ __LINE__, "session_get", 1 },
+	{ __LINE__, "session_start", 1 },
+	{ __LINE__, "session_stop", 1 },
+	{ __LINE__, "session_logout", 1 },
+	{ __LINE__, "session_qr", 1 },
+	{ __LINE__, "session_wait", 1 },
+	{ __LINE__, "check", 1 },
+	{ __LINE__, "about", 1 },
+	{ __LINE__, "status", 1 },
+	{ __LINE__, "connect", 1 },
+	{ __LINE__, "disconnect", 1 },
+	{ __LINE__, "key_used", 1 },
+	{ __LINE__, "jwks_refresh", 1 },
+};
+
+/*
+ * A kept connection ends after the request went out and before its
+ * answer: only what is safe to repeat is sent again; the rest is
+ * unavailable (503), never done twice.
+ */
+START_TEST(client_resends_only_what_is_safe_to_repeat)
+{
+	struct sessiond_client *c = sessiond_client_new(sock);
+	char heard[256], want[256];
+	int report;
+	pid_t pid = fake_start(2, &report);
+
+	ck_assert_int_eq(sessiond_ping(c, 2000), SESSIOND_OK);
+	ck_assert_int_eq(fake_call(c, repeat[_i].op),
+	    repeat[_i].again ? SESSIOND_NOT_FOUND : SESSIOND_UNAVAILABLE);
+	fake_heard(report, 200, heard, sizeof(heard));
+	snprintf(want, sizeof(want), "ping %s%s%s", repeat[_i].op,
+	    repeat[_i].again ? " " : "", repeat[_i].again ? repeat[_i].op : "");
+	ck_assert_msg(strcmp(heard, want) == 0, "line %d: the daemon heard \"%s\"",
+	    repeat[_i].line, heard);
+	/* The next call works on a new connection. */
+	ck_assert_int_eq(sessiond_ping(c, 2000), SESSIOND_OK);
+	sessiond_client_free(c);
+	fake_stop(pid, report);
+}
+END_TEST
+
+/* A kept connection found dead before anything went out: every op goes again. */
+START_TEST(client_resends_what_never_left)
+{
+	struct sessiond_client *c = sessiond_client_new(sock);
+	char heard[256];
+	int report;
+	pid_t pid = fake_start(-1, &report);
+
+	ck_assert_int_eq(sessiond_ping(c, 2000), SESSIOND_OK);
+	fake_heard(report, 200, heard, sizeof(heard));
+	ck_assert_str_eq(heard, "ping closed");
+	ck_assert_int_eq(fake_call(c, "session_create"), SESSIOND_NOT_FOUND);
+	fake_heard(report, 200, heard, sizeof(heard));
+	ck_assert_str_eq(heard, "session_create");
+	sessiond_client_free(c);
+	fake_stop(pid, report);
+}
+END_TEST
+
 static Suite *
 ipc_suite(void)
 {
@@ -301,6 +540,9 @@ ipc_suite(void)
 	tcase_add_test(tc, client_refused_is_unavailable);
 	tcase_add_test(tc, client_silent_daemon_is_timeout);
 	tcase_add_test(tc, client_rejects_bad_arguments);
+	tcase_add_loop_test(tc, client_resends_only_what_is_safe_to_repeat, 0,
+	    N_ELEM(repeat));
+	tcase_add_test(tc, client_resends_what_never_left);
 	suite_add_tcase(s, tc);
 	return s;
 }
