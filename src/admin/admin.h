@@ -2,9 +2,9 @@
  * wagw-admin: the operator's CLI.  Each noun (org, session, key) has
  * its own file; this header is what they share.
  *
- * Exit status (OPERATIONS.md): 0 success, 1 usage error (usage on
- * stderr), 2 any other failure (reason on stderr).  stdout carries only
- * results, and for `key create` only the new secret.
+ * Exit status (README.md "Operating: wagw-admin"): 0 success, 1 usage
+ * error (usage on stderr), 2 any other failure (reason on stderr).
+ * stdout carries only results, and for `key create` only the new secret.
  */
 #ifndef WAGW_ADMIN_H
 #define WAGW_ADMIN_H

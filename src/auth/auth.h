@@ -4,7 +4,8 @@
  * The gateway calls exactly two functions per request:
  *   auth_authenticate  - turns the request's credential into a principal
  *   authz_decide       - allow, 401, 403 or 404 for (principal, capability,
- *                        session), in the order of CONTRACT.md
+ *                        session), in the documented order (README.md
+ *                        "The API", docs/openapi.yaml)
  * Everything else here (JWS parsing, JWKS cache, token cache, API keys)
  * is behind these two.
  */

@@ -27,7 +27,7 @@ authz_decide(struct store *st, const struct auth_principal *p, unsigned cap,
 	size_t n;
 
 	memset(session, 0, sizeof(*session));
-	/* CONTRACT.md order: capability (403) before the session (404). */
+	/* The API's order: capability (403) before the session (404). */
 	if (!authz_has_cap(p, cap))
 		return AUTHZ_FORBIDDEN;
 	valid = session_id != NULL && ids_valid(session_id, len);

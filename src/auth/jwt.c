@@ -75,7 +75,7 @@ jwt_audience_ok(json_object *claims, const char *want)
 	return 0;
 }
 
-/* Claims -> principal (CONTRACT.md: organization, roles, capabilities). */
+/* Claims -> principal: organization, roles, capabilities (README.md). */
 static void
 jwt_principal(const struct jwt_policy *pol, json_object *claims,
     struct auth_principal *p)

@@ -1,6 +1,7 @@
 /*
  * jwt: a login JWT (RFC 7519) verified against a key set, and its
- * claims turned into a principal (CONTRACT.md "Authentication").
+ * claims turned into a principal (README.md "How claims map to
+ * organizations, roles and capabilities").
  */
 #ifndef WAGW_JWT_H
 #define WAGW_JWT_H

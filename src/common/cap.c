@@ -56,7 +56,7 @@ cap_parse_list(const char *s)
 unsigned
 cap_of_org_role(const char *role, size_t len)
 {
-	/* CONTRACT.md: owner and admin have all four, member all but manage. */
+	/* Owner and admin have all four, member all but manage. */
 	if ((len == 5 && memcmp(role, "owner", 5) == 0) ||
 	    (len == 5 && memcmp(role, "admin", 5) == 0))
 		return CAP_ALL;

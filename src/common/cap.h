@@ -1,5 +1,6 @@
 /*
- * cap: the four capabilities of CONTRACT.md and how roles map to them.
+ * cap: the four capabilities (read, send, manage, events) and how roles
+ * map to them (README.md "How claims map to ...").
  * API keys store a bit set of these; JWT roles are turned into one.
  */
 #ifndef WAGW_CAP_H

@@ -182,7 +182,8 @@ config_trim(const char *s, const char *e, const char **oe)
 
 /*
  * libinih accepts "key: value", inline ";" comments and indented
- * continuation lines; OPERATIONS.md allows none of them.  Compare what
+ * continuation lines; our format (README.md "Configuration") allows
+ * none of them.  Compare what
  * inih handed us with the raw line to tell.
  */
 static int

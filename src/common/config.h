@@ -1,5 +1,6 @@
 /*
- * config: the one INI file of OPERATIONS.md, parsed into a typed struct.
+ * config: the one INI file (README.md "Configuration"), parsed into a
+ * typed struct.
  * Every program calls config_load once at start-up; the struct is then
  * read-only.  Unknown sections or keys and malformed values are errors
  * reported as "file:line: key: what is wrong".

@@ -1,5 +1,5 @@
 /*
- * jid: WhatsApp addresses as CONTRACT.md names them.
+ * jid: WhatsApp addresses as the API names them.
  *   user by phone  <digits>[:<device>]@s.whatsapp.net
  *   user by LID    <digits>[:<device>]@lid
  *   group          <digits>-<digits>@g.us or <digits>@g.us

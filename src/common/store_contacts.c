@@ -19,7 +19,7 @@
 
 /* Trigram FTS needs at least this many characters in every needle. */
 #define STORE_TRIGRAM 3
-/* Code points in a folded needle: q is at most 100 (CONTRACT.md), and
+/* Code points in a folded needle: the API takes a q of at most 100, and
  * full case folding at most triples a character. */
 #define STORE_Q_MAX 300
 
@@ -101,7 +101,7 @@ store_needles_make(const struct store_contact_query *q, struct store_needles *n)
 		return STORE_OK;
 	if ((n->name = text_fold(q->q, strlen(q->q))) == NULL)
 		return STORE_ERROR;
-	/* CONTRACT.md: for the number, a leading '+' in q is ignored. */
+	/* For the number, a leading '+' in q is ignored. */
 	d = q->q[0] == '+' ? q->q + 1 : q->q;
 	if (*d != '\0' && strspn(d, "0123456789") == strlen(d))
 		n->phone = d;

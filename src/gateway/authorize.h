@@ -1,6 +1,6 @@
 /*
  * authorize: the one place a request's credential is checked, in the
- * order of CONTRACT.md: credential (401, with WWW-Authenticate: Bearer)
+ * API's order: credential (401, with WWW-Authenticate: Bearer)
  * -> capability (403) -> session exists and is owned (404).  A database
  * that stays busy meanwhile is 503.  Parameters (400) and live
  * preconditions come after, in the handlers.

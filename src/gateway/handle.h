@@ -2,7 +2,8 @@
  * handle: the endpoints.  Handlers know nothing of FastCGI: they take
  * what the request parsed to, the authorized session, and what they
  * need of the process (store, cursor key, daemon client), and fill a
- * response - a 200 or the error of CONTRACT.md.  Authentication and the
+ * response - a 200 or a documented error (README.md "The API",
+ * docs/openapi.yaml).  Authentication and the
  * session's ownership are checked before (authorize.h), so a handler
  * starts at the parameter checks (400).
  *
@@ -22,7 +23,7 @@ struct sessiond_client;
 struct store;
 struct store_session;
 
-/* Limits of the list endpoint (CONTRACT.md). */
+/* Limits of the list endpoint (README.md "List parameters"). */
 #define HANDLE_LIST_LIMIT_DEFAULT	50
 #define HANDLE_LIST_LIMIT_MAX		200
 #define HANDLE_LIST_Q_MAX		100	/* code points */

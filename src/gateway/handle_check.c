@@ -14,7 +14,7 @@
 #include "ipc/sessiond_client.h"
 
 /*
- * CONTRACT.md: an optional '+', then 7-15 digits, the first 1-9.  A '+'
+ * An optional '+', then 7-15 digits, the first 1-9.  A '+'
  * sent unencoded arrives as a space; one leading space is that '+'.
  */
 static int

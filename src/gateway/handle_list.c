@@ -18,7 +18,7 @@
 
 /*
  * limit: an integer, optionally signed; 0 -> default; clamped to
- * 1..HANDLE_LIST_LIMIT_MAX (CONTRACT.md: clamped, not rejected).
+ * 1..HANDLE_LIST_LIMIT_MAX (clamped, not rejected).
  */
 int
 handle_limit(const char *s, size_t len, int *limit)

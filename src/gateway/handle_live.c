@@ -1,4 +1,4 @@
-/* How a live lookup's failure reads to the client (CONTRACT.md errors). */
+/* How a live lookup's failure reads to the client (the API's error codes). */
 #include "gateway/handle.h"
 #include "gateway/response.h"
 #include "ipc/sessiond_client.h"

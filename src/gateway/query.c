@@ -170,7 +170,7 @@ query_get(const struct query *q, const char *name, size_t *len)
 {
 	const struct query_param *p = query_find(q, name);
 
-	/* CONTRACT.md: an empty value is the same as leaving it out. */
+	/* An empty value is the same as leaving the parameter out. */
 	if (p == NULL || p->len == 0)
 		return NULL;
 	if (len != NULL)

@@ -10,7 +10,7 @@
  *   error naming the parameter;
  * - a name may appear at most once: a repeated parameter is an error;
  * - a name the route does not take is an error ("unknown parameter");
- * - an empty value counts as absent (CONTRACT.md: "q=" is no q);
+ * - an empty value counts as absent ("q=" is no q);
  * - the whole string is at most REQUEST_QUERY_MAX bytes, a decoded
  *   value at most QUERY_VALUE_MAX bytes.
  */

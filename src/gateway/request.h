@@ -5,8 +5,9 @@
  * the path is copied because it is put together from two variables.
  *
  * The path is SCRIPT_NAME followed by PATH_INFO, so any split between
- * the two works (OPERATIONS.md "Deployment facts").  The servers have
- * already percent-decoded both: they are never decoded again.
+ * the two works (lighttpd mounted at / puts it all in PATH_INFO, Apache
+ * splits it at /api: lighttpd/README.md, apache/README.md).  The servers
+ * have already percent-decoded both: they are never decoded again.
  */
 #ifndef WAGW_GATEWAY_REQUEST_H
 #define WAGW_GATEWAY_REQUEST_H

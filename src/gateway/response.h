@@ -4,7 +4,7 @@
  * (RFC 3875 section 6: a Status header, other headers, a blank line,
  * the body).  Handlers fill a struct response; main writes it.
  *
- * Errors use the envelope of CONTRACT.md:
+ * Errors use the envelope of the API (README.md "The API"):
  *   {"error":{"code":...,"message":...,"details":{"errors":[...]}}}
  */
 #ifndef WAGW_GATEWAY_RESPONSE_H
@@ -60,7 +60,7 @@ void response_free(struct response *r);
  */
 int response_json(struct response *r, int status, struct json_object *obj);
 /*
- * Makes r an error in the envelope: status, code (CONTRACT.md table),
+ * Makes r an error in the envelope: status, code (README.md "Errors"),
  * message (static text shown to the client).  Returns 0, or -1 as above.
  */
 int response_error(struct response *r, int status, const char *code,

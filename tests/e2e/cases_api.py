@@ -1,5 +1,6 @@
-"""CONTRACT.md through a real web server: routes, the three contact
-endpoints, every documented status and error, hostile input."""
+"""The API (README.md, docs/openapi.yaml) through a real web server:
+routes, the three contact endpoints, every documented status and error,
+hostile input."""
 
 from urllib.parse import quote
 

@@ -1,5 +1,5 @@
 """The e2e harness: test registry, results, the curl client, and the
-checks every case shares (the error envelope of CONTRACT.md)."""
+checks every case shares (the API's error envelope, README.md "The API")."""
 
 import json
 import os
@@ -165,7 +165,7 @@ class Ctx:
         return r.json()
 
     def error(self, r, status, code, field=None, msg=""):
-        """Checks the error envelope of CONTRACT.md exactly."""
+        """Checks the API's error envelope exactly."""
         where = (msg + ": " if msg else "") + r.url
         if not self.check(r.status == status, "%s: status %d, want %d; body %r" %
                           (where, r.status, status, r.body[:300])):

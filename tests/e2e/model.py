@@ -1,6 +1,6 @@
 """The simulated WhatsApp network the e2e tests run against, and what the
 list endpoint must return for it, computed independently of wagw from the
-rules of OPERATIONS.md ("The simulated WhatsApp network") and CONTRACT.md."""
+rules of docs/simulated-network.md and the API (README.md "The API")."""
 
 import unicodedata
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes a simulated WhatsApp network (OPERATIONS.md, link = sim) for
+"""Writes a simulated WhatsApp network (docs/simulated-network.md) for
 wagw-sessiond: N accounts, and S sessions that each see C contacts through
 direct chats and groups.  Deterministic for a given --seed.
 

@@ -2,7 +2,7 @@
  * dispatch: whole requests through the gateway as wagw.fcgi runs them
  * (request_from_env -> dispatch -> response_format), with the real
  * authenticator, API keys in a real database, and a daemon that is not
- * running.  The order of checks is CONTRACT.md's: 401 -> 403 -> 404 ->
+ * running.  The order of checks is the API's: 401 -> 403 -> 404 ->
  * 400 -> live.
  */
 #include <stdio.h>

@@ -273,7 +273,7 @@ START_TEST(daemon_silent_is_504)
 }
 END_TEST
 
-/* Every daemon outcome maps to its CONTRACT.md error. */
+/* Every daemon outcome maps to its documented error. */
 static const struct {
 	int		 line;
 	int		 rc;
