@@ -7,84 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
 
 #include "auth/jwks.h"
 #include "auth/jwks_fetch.h"
 #include "common/file.h"
-
-struct jwks_fetch_body {
-	char		*buf;
-	size_t		 len;
-	int		 too_big;
-	long		 max_age;	/* -1: none seen */
-};
-
-static size_t
-jwks_fetch_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct jwks_fetch_body *b = arg;
-	size_t n = size * nmemb;
-
-	if (n > JWKS_FETCH_BODY_MAX - b->len) {
-		b->too_big = 1;
-		return 0;	/* makes curl fail with CURLE_WRITE_ERROR */
-	}
-	memcpy(b->buf + b->len, data, n);
-	b->len += n;
-	return n;
-}
-
-/* RFC 9111 section 5.2: Cache-Control directives, comma separated. */
-static void
-jwks_fetch_cache_control(struct jwks_fetch_body *b, const char *v, size_t len)
-{
-	size_t i = 0, start;
-	long age;
-
-	while (i < len) {
-		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-			i++;
-		start = i;
-		while (i < len && v[i] != ',')
-			i++;
-		if (i - start >= 8 && strncasecmp(v + start, "max-age=", 8) == 0) {
-			size_t j = start + 8;
-			int quoted = j < i && v[j] == '"';
-
-			j += (size_t)quoted;
-			age = 0;
-			if (j >= i || v[j] < '0' || v[j] > '9')
-				continue;
-			for (; j < i && v[j] >= '0' && v[j] <= '9'; j++)
-				if (age < JWKS_FETCH_AGE_MAX)
-					age = age * 10 + (v[j] - '0');
-			b->max_age = age;
-		} else if ((i - start >= 8 && strncasecmp(v + start, "no-store", 8) == 0) ||
-		    (i - start >= 8 && strncasecmp(v + start, "no-cache", 8) == 0))
-			b->max_age = 0;
-	}
-}
-
-static size_t
-jwks_fetch_header(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct jwks_fetch_body *b = arg;
-	size_t n = size * nmemb;
-	static const char name[] = "cache-control:";
-
-	/* A new response (after 100 Continue, say) starts over. */
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
-		b->max_age = -1;
-	else if (n > sizeof(name) - 1 &&
-	    strncasecmp(data, name, sizeof(name) - 1) == 0)
-		jwks_fetch_cache_control(b, data + sizeof(name) - 1,
-		    n - (sizeof(name) - 1));
-	return n;
-}
+#include "common/http_get.h"
 
 /* Nonzero when path holds exactly len bytes of buf. */
 static int
@@ -171,58 +99,14 @@ enum jwks_fetch_rc
 jwks_fetch(const char *url, const char *dest_path, int timeout_ms,
     int *max_age_s, char *err, size_t errlen)
 {
-	struct jwks_fetch_body b;
+	struct http_body b = { NULL, 0, -1 };
 	struct jwks *set = NULL;
-	char cerr[CURL_ERROR_SIZE], perr[256];
+	char perr[256];
 	enum jwks_fetch_rc rc = JWKS_FETCH_ERROR;
-	CURL *c = NULL;
-	CURLcode cc;
-	long status = 0;
 
 	*max_age_s = JWKS_FETCH_AGE_MIN;
-	memset(&b, 0, sizeof(b));
-	b.max_age = -1;
-	cerr[0] = '\0';
-	if ((b.buf = malloc(JWKS_FETCH_BODY_MAX)) == NULL ||
-	    (c = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (http_get(url, timeout_ms, JWKS_FETCH_BODY_MAX, &b, err, errlen) == -1)
 		goto out;
-	}
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)JWKS_FETCH_BODY_MAX) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERAGENT, "wagw/" PACKAGE_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, jwks_fetch_write) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, jwks_fetch_header) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HEADERDATA, &b) != CURLE_OK) {
-		snprintf(err, errlen, "%s: cannot set up libcurl", url);
-		goto out;
-	}
-	cc = curl_easy_perform(c);
-	if (b.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(err, errlen, "%s: response larger than %d bytes", url,
-		    JWKS_FETCH_BODY_MAX);
-		goto out;
-	}
-	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "%s: %s", url,
-		    cerr[0] ? cerr : curl_easy_strerror(cc));
-		goto out;
-	}
-	if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
-	    status != 200) {
-		snprintf(err, errlen, "%s: HTTP status %ld", url, status);
-		goto out;
-	}
 	if ((set = jwks_parse(b.buf, b.len, url, perr, sizeof(perr))) == NULL) {
 		snprintf(err, errlen, "%s: %s", url, perr);
 		goto out;
@@ -236,11 +120,9 @@ jwks_fetch(const char *url, const char *dest_path, int timeout_ms,
 	else if (jwks_fetch_replace(dest_path, b.buf, b.len, err, errlen) == 0)
 		rc = JWKS_FETCH_REPLACED;
 	if (rc != JWKS_FETCH_ERROR)
-		*max_age_s = jwks_fetch_clamp(b.max_age);
+		*max_age_s = jwks_fetch_clamp(b.max_age_s);
 out:
 	jwks_free(set);
-	if (c != NULL)
-		curl_easy_cleanup(c);
 	free(b.buf);
 	return rc;
 }

@@ -1,7 +1,8 @@
 # The code every program shares: config, logging, the store, identifiers.
 noinst_LIBRARIES += src/common/libwagw_common.a
 src_common_libwagw_common_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
-	$(OPENSSL_CFLAGS) $(INIH_CFLAGS) $(JSONC_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS)
+	$(OPENSSL_CFLAGS) $(INIH_CFLAGS) $(JSONC_CFLAGS) $(QRENCODE_CFLAGS) $(PNG_CFLAGS) \
+	$(CURL_CFLAGS)
 src_common_libwagw_common_a_SOURCES = \
 	src/common/apikey.c src/common/apikey.h \
 	src/common/b64url.c src/common/b64url.h \
@@ -10,6 +11,7 @@ src_common_libwagw_common_a_SOURCES = \
 	src/common/config.c src/common/config.h \
 	src/common/credkey.c src/common/credkey.h \
 	src/common/file.c src/common/file.h \
+	src/common/http_get.c src/common/http_get.h \
 	src/common/ids.c src/common/ids.h \
 	src/common/jid.c src/common/jid.h \
 	src/common/json_strict.c src/common/json_strict.h \

@@ -271,6 +271,15 @@ struct store_seen_contact {
  */
 int store_contact_upsert(struct store *st, int64_t session_rowid,
     const struct store_seen_contact *c, int64_t now_ms, int64_t *contact_id);
+/*
+ * What the session learnt of a person it has already seen (a lookup's
+ * answer, say): updates the contact with c's LID, or what is kept for
+ * c's phone alone, and never makes a new contact.  A phone kept alone
+ * that c pairs with a LID becomes a contact, as with
+ * store_contact_upsert.
+ */
+int store_contact_update(struct store *st, int64_t session_rowid,
+    const struct store_seen_contact *c, int64_t now_ms);
 int store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
     int64_t now_ms);
 int store_group_upsert(struct store *st, int64_t session_rowid, const char *jid,

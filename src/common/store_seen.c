@@ -100,6 +100,57 @@ out:
 }
 
 int
+store_contact_update(struct store *st, int64_t session_rowid,
+    const struct store_seen_contact *c, int64_t now_ms)
+{
+	sqlite3_stmt *s;
+	char *folded = NULL;
+	int rc = STORE_ERROR;
+
+	if (c->lid == NULL) {
+		if (c->phone == NULL || (s = store_stmt(st, SS_PN_UPDATE)) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, session_rowid);
+		store_bind_text(s, 2, c->phone);
+		store_bind_text(s, 3, c->name);
+		store_bind_text(s, 4, c->business_name);
+		sqlite3_bind_int64(s, 5, now_ms);
+		return store_exec_stmt(st, s);
+	}
+	if (c->name != NULL &&
+	    (folded = text_fold(c->name, strlen(c->name))) == NULL)
+		return STORE_ERROR;
+	if ((s = store_stmt(st, SS_CONTACT_UPDATE)) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, session_rowid);
+	store_bind_text(s, 2, c->lid);
+	store_bind_text(s, 3, c->phone);
+	store_bind_text(s, 4, c->name);
+	store_bind_text(s, 5, c->business_name);
+	store_bind_text(s, 6, folded);
+	sqlite3_bind_int64(s, 7, now_ms);
+	if ((rc = store_exec_stmt(st, s)) != STORE_OK || sqlite3_changes(st->db) > 0 ||
+	    c->phone == NULL)
+		goto out;
+	/* Not a contact yet: only a phone seen alone makes it one. */
+	if ((s = store_stmt(st, SS_PN_EXISTS)) == NULL) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, session_rowid);
+	store_bind_text(s, 2, c->phone);
+	rc = store_step_row(st, s);
+	sqlite3_reset(s);
+	if (rc == STORE_OK)
+		rc = store_contact_upsert(st, session_rowid, c, now_ms, NULL);
+	else if (rc == STORE_NOTFOUND)
+		rc = STORE_OK;
+out:
+	free(folded);
+	return rc;
+}
+
+int
 store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
     int64_t now_ms)
 {

@@ -120,6 +120,23 @@ const char *const store_sql[SS_COUNT] = {
 	    "  business_name IS NOT coalesce(excluded.business_name, business_name)"
 	    "  THEN excluded.updated_ms ELSE updated_ms END"
 	    " RETURNING id",
+	[SS_CONTACT_UPDATE] = "UPDATE contacts SET"
+	    " phone = coalesce(?3, phone),"
+	    " phone_jid = coalesce(?3 || '@s.whatsapp.net', phone_jid),"
+	    " push_name = coalesce(?4, push_name),"
+	    " business_name = coalesce(?5, business_name),"
+	    " name_folded = coalesce(?6, name_folded),"
+	    " updated_ms = CASE WHEN"
+	    "  phone IS NOT coalesce(?3, phone) OR"
+	    "  push_name IS NOT coalesce(?4, push_name) OR"
+	    "  business_name IS NOT coalesce(?5, business_name)"
+	    "  THEN ?7 ELSE updated_ms END"
+	    " WHERE session = ?1 AND lid = ?2",
+	[SS_PN_UPDATE] = "UPDATE pn_contacts SET"
+	    " push_name = coalesce(?3, push_name),"
+	    " business_name = coalesce(?4, business_name),"
+	    " updated_ms = ?5 WHERE session = ?1 AND phone = ?2",
+	[SS_PN_EXISTS] = "SELECT 1 FROM pn_contacts WHERE session = ?1 AND phone = ?2",
 	[SS_PN_UPSERT] = "INSERT INTO pn_contacts (session, phone, push_name,"
 	    " business_name, first_seen_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
 	    " ON CONFLICT (session, phone) DO UPDATE SET"

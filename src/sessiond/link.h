@@ -70,12 +70,18 @@ struct link_identity {
 	const char	*push_name;
 };
 
-/* What a session sees, reported as a burst of events. */
+/*
+ * What a session sees, reported as a burst of events.  A contact is a
+ * person seen in a direct chat or a group; what the link learns of others
+ * (a lookup's answer, a call) is only known_only: it completes a contact
+ * already seen and never makes one.
+ */
 struct link_contact {
 	const char	*lid;		/* digits, or NULL: known by phone only */
 	const char	*phone;		/* digits, or NULL: known by LID only */
 	const char	*name;		/* push name or NULL */
 	const char	*business_name;	/* or NULL */
+	int		 known_only;
 };
 
 struct link_member {

@@ -36,7 +36,9 @@
 #include "common/jid.h"
 #include "common/log.h"
 #include "common/store.h"
+#include "common/http_get.h"
 #include "sessiond/link_impl.h"
+#include "sessiond/refresh.h"
 #include "sessiond/resolver.h"
 #include "wa/wa_client.h"
 #include "wa/wa_version.h"
@@ -45,6 +47,15 @@
 #define WAL_CODE_MS		180000	/* a phone code, as whatsmeow shows it */
 #define WAL_LOGOUT_MS		30000	/* a logout's connection, at most */
 #define WAL_CONNECT_MS		20000	/* resolve + TCP + TLS */
+#define WAL_RESTART_QUICK_MS	10000	/* a 515 sooner than this after the last
+					 * one reconnects with back-off */
+/* WhatsApp Web's version from [whatsapp] version_url (sw.js). */
+#define WAL_VERSION_TIMEOUT_MS	10000
+#define WAL_VERSION_BODY_MAX	(4 * 1024 * 1024)
+#define WAL_VERSION_EVERY_MS	(24 * 3600 * 1000)	/* daily */
+#define WAL_VERSION_RETRY_MS	(3600 * 1000)		/* after a failure */
+#define WAL_VERSION_WAIT_MS	15000	/* starts wait this long for the first */
+#define WAL_VERSION_AGAIN_MS	600000	/* a 405 asks again at most this often */
 
 struct link_wa;
 struct wal_sess;
@@ -99,6 +110,7 @@ struct wal_sess {
 	int		 pairing;	/* a QR or code was shown on this connection */
 	int		 paired;	/* started with credentials, or paired since */
 	int		 failed_creds;	/* the blob did not load: say so */
+	int64_t		 restart_ms;	/* the latest 515 (monotonic) */
 	uint64_t	 next_cookie;
 	struct wal_query *queries;
 };
@@ -113,6 +125,12 @@ struct link_wa {
 	SSL_CTX		*ctx;
 	struct resolver	*res;
 	struct wal_conn	*orphans;
+	struct refresh	*version;	/* version_url's worker, or NULL */
+	int64_t		 version_since;	/* when the worker began (monotonic) */
+	/* the version worker's latest result */
+	int		 vrc;
+	uint32_t	 vfetched[3];
+	char		 verr[CONFIG_VALUE_MAX + 64];
 };
 
 #define WAL_COOKIE_GROUPS	UINT64_MAX	/* our own groups query */
@@ -225,6 +243,7 @@ wal_run(struct wal_conn *cn)
 	loop_timer_cancel(cn->connect_timer);
 	cn->connect_timer = NULL;
 	cn->busy = 1;
+	wa_client_set_version(cn->c, cn->w->ccfg.info.version);
 	if (wa_client_start(cn->c, clock_mono_ms()) == -1) {
 		cn->busy = 0;
 		wal_fail(cn, "the WhatsApp client could not start");
@@ -640,28 +659,51 @@ wal_people_free(struct wal_people *p)
 	free(p->pn);
 }
 
+/*
+ * People in stanzas and answers: contacts when seen in a chat (a direct
+ * chat makes a DM), else only what completes a contact already seen.
+ */
 static void
 wal_seen_people(struct wal_sess *s, const struct wa_event *ev)
 {
 	struct wal_people p;
 	struct link_seen seen;
-	size_t i;
+	const char **dms = NULL;
+	size_t i, before, ndm = 0;
 
-	if (wal_people_init(&p, s, ev->u.people.n) == -1)
+	if (wal_people_init(&p, s, ev->u.people.n) == -1 ||
+	    (ev->u.people.n > 0 && (dms = calloc(ev->u.people.n,
+	    sizeof(*dms))) == NULL))
 		goto out;
 	for (i = 0; i < ev->u.people.n; i++) {
 		const struct wa_person *w = &ev->u.people.v[i];
 
+		before = p.n;
 		wal_people_add(&p, w->lid[0] ? w->lid : NULL, w->pn[0] ? w->pn : NULL,
 		    w->push_name, w->business);
+		if (p.n == before)
+			continue;
+		p.c[before].known_only = w->where == WA_SEEN_ELSEWHERE;
+		if (w->where == WA_SEEN_DM && p.c[before].lid != NULL)
+			dms[ndm++] = p.c[before].lid;
 	}
 	memset(&seen, 0, sizeof(seen));
 	seen.contacts = p.c;
 	seen.ncontacts = p.n;
+	seen.dms = dms;
+	seen.ndms = ndm;
 	if (p.n > 0)
 		s->w->ev->seen(s->cookie, &seen);
 out:
+	free(dms);
 	wal_people_free(&p);
+}
+
+/* A text from a stanza as a C string; NULL when a NUL would cut it short. */
+static const char *
+wal_text(const struct wa_str *t)
+{
+	return t != NULL && memchr(t->p, '\0', t->len) == NULL ? t->p : NULL;
 }
 
 /*
@@ -678,10 +720,8 @@ wal_seen_groups(struct wal_sess *s, const struct wa_group *g, size_t ng,
 	struct link_group *lg = NULL;
 	struct link_member *lm = NULL;
 	const char **left = NULL;
-	char subject_buf[1];
 	size_t i, k, nm = 0, im = 0, il = 0;
 
-	(void)subject_buf;
 	for (i = 0; i < ng; i++)
 		nm += g[i].nmembers;
 	if (ch != NULL)
@@ -694,6 +734,7 @@ wal_seen_groups(struct wal_sess *s, const struct wa_group *g, size_t ng,
 	for (i = 0; i < ng; i++) {
 		lg[i].jid = g[i].jid;
 		lg[i].subject = g[i].subject;
+		lg[i].description = wal_text(g[i].description);
 		lg[i].owner_jid = g[i].owner;
 		lg[i].size = (int64_t)g[i].size;
 		lg[i].announce = g[i].announce;
@@ -718,8 +759,22 @@ wal_seen_groups(struct wal_sess *s, const struct wa_group *g, size_t ng,
 
 		c->jid = ch->group;
 		c->size = c->announce = c->locked = -1;
-		if (ch->kind == WA_GROUP_SUBJECT)
+		switch (ch->kind) {
+		case WA_GROUP_SUBJECT:
 			c->subject = ch->subject;
+			break;
+		case WA_GROUP_DESCRIPTION:	/* "": deleted */
+			c->description = ch->text != NULL ? wal_text(ch->text) : "";
+			break;
+		case WA_GROUP_ANNOUNCE:
+			c->announce = ch->flag != 0;
+			break;
+		case WA_GROUP_LOCKED:
+			c->locked = ch->flag != 0;
+			break;
+		default:
+			break;
+		}
 		c->members = lm + im;
 		c->left = left;
 		for (k = 0; k < ch->nmembers; k++) {
@@ -755,6 +810,66 @@ out:
 	free(left);
 }
 
+/* ---- WhatsApp Web's version ---- */
+
+/* On the refresh worker: sw.js names the current client revision. */
+static void
+wal_version_work(void *arg)
+{
+	struct link_wa *w = arg;
+	struct http_body b;
+
+	w->verr[0] = '\0';
+	w->vrc = -1;
+	if (http_get(w->cfg->wa.version_url, WAL_VERSION_TIMEOUT_MS,
+	    WAL_VERSION_BODY_MAX, &b, w->verr, sizeof(w->verr)) == -1)
+		return;
+	if (wa_version_parse_sw(b.buf, b.len, w->vfetched) == 0)
+		w->vrc = 0;
+	else
+		snprintf(w->verr, sizeof(w->verr), "%s: no client_revision in it",
+		    w->cfg->wa.version_url);
+	free(b.buf);
+}
+
+static int64_t
+wal_version_done(void *arg)
+{
+	struct link_wa *w = arg;
+	char was[WA_VERSION_STR_MAX], now[WA_VERSION_STR_MAX];
+
+	wa_version_format(w->ccfg.info.version, was);
+	if (w->vrc == -1) {
+		log_warnx("whatsapp: refreshing the version failed: %s; keeping %s",
+		    w->verr, was);
+		return WAL_VERSION_RETRY_MS;
+	}
+	wa_version_format(w->vfetched, now);
+	if (memcmp(w->vfetched, w->ccfg.info.version, sizeof(w->vfetched)) != 0) {
+		log_info("whatsapp: version %s (was %s), from %s", now, was,
+		    w->cfg->wa.version_url);
+		memcpy(w->ccfg.info.version, w->vfetched, sizeof(w->vfetched));
+	}
+	return WAL_VERSION_EVERY_MS;
+}
+
+/*
+ * WhatsApp refused version v as outdated: nonzero when a retry may do
+ * better, because a newer version came meanwhile or version_url has not
+ * been asked lately (it is asked now).
+ */
+static int
+wal_version_retry(struct link_wa *w, const uint32_t v[3])
+{
+	if (memcmp(v, w->ccfg.info.version, sizeof(w->ccfg.info.version)) != 0)
+		return 1;
+	if (w->version == NULL || clock_mono_ms() -
+	    refresh_last_start(w->version) < WAL_VERSION_AGAIN_MS)
+		return 0;
+	refresh_now(w->version);
+	return 1;
+}
+
 /* ---- wa_client's events ---- */
 
 /* A monotonic deadline of wa_client as wall-clock ms. */
@@ -782,7 +897,17 @@ wal_closed(struct wal_conn *cn, const struct wa_event *ev)
 	case WA_CLOSE_LOCAL:
 		return;
 	case WA_CLOSE_RESTART:
-		/* After pairing WhatsApp restarts the stream: log in at once. */
+		/*
+		 * After pairing WhatsApp restarts the stream: log in at once.
+		 * A server that keeps restarting it gets the daemon's back-off.
+		 */
+		if (s->restart_ms != 0 &&
+		    clock_mono_ms() - s->restart_ms < WAL_RESTART_QUICK_MS) {
+			s->restart_ms = 0;
+			lev->state(s->cookie, LINK_DOWN, wa_close_str(why->reason));
+			return;
+		}
+		s->restart_ms = clock_mono_ms();
 		s->conn = NULL;
 		cn->s = NULL;
 		if ((again = wal_conn_new(cn->w, s, s->creds, s->creds_len)) == NULL ||
@@ -803,9 +928,14 @@ wal_closed(struct wal_conn *cn, const struct wa_event *ev)
 		lev->state(s->cookie, LINK_FAILED, LINK_REASON_REPLACED);
 		return;
 	case WA_CLOSE_CLIENT_OUTDATED:
-		log_warnx("whatsapp: %s: WhatsApp refused version %s as outdated "
-		    "(set [whatsapp] version or version_url)", s->id,
-		    wa_version_format(ev->u.closed.version, vbuf));
+		log_warnx("whatsapp: %s: WhatsApp refused version %s as outdated",
+		    s->id, wa_version_format(ev->u.closed.version, vbuf));
+		if (wal_version_retry(cn->w, ev->u.closed.version)) {
+			lev->state(s->cookie, LINK_DOWN, LINK_REASON_CLIENT_OUTDATED);
+			return;
+		}
+		log_warnx("whatsapp: %s: set [whatsapp] version, or version_url to "
+		    "where the current one is published", s->id);
 		lev->state(s->cookie, LINK_FAILED, LINK_REASON_CLIENT_OUTDATED);
 		return;
 	case WA_CLOSE_BANNED:
@@ -939,9 +1069,12 @@ wal_event(void *arg, const struct wa_event *ev)
 			wal_seen_groups(s, ev->u.groups.v, ev->u.groups.n, NULL);
 		break;
 	case WA_EVENT_GROUP_CHANGE:
+		/* A deleted group and its timer are nothing the store keeps. */
 		if (ev->u.change->kind == WA_GROUP_CREATE && ev->u.change->created != NULL)
 			wal_seen_groups(s, ev->u.change->created, 1, NULL);
-		else
+		else if (ev->u.change->kind != WA_GROUP_DELETE &&
+		    ev->u.change->kind != WA_GROUP_EPHEMERAL &&
+		    ev->u.change->kind != WA_GROUP_CREATE)
 			wal_seen_groups(s, NULL, 0, ev->u.change);
 		break;
 	case WA_EVENT_CHECK:
@@ -1071,6 +1204,7 @@ wal_open(const struct config *cfg, struct loop *loop, const struct link_events *
 	    w->ccfg.info.version[2]);
 	return w;
 fail:
+	resolver_free(w->res);
 	SSL_CTX_free(w->ctx);
 	free(w);
 	return NULL;
@@ -1081,6 +1215,7 @@ wal_close(void *impl)
 {
 	struct link_wa *w = impl;
 
+	refresh_free(w->version);
 	while (w->orphans != NULL)
 		wal_conn_free(w->orphans);
 	resolver_free(w->res);
@@ -1091,8 +1226,17 @@ wal_close(void *impl)
 static struct link_sess *
 wal_sess_new(void *impl, const char *id, void *cookie)
 {
+	struct link_wa *w = impl;
 	struct wal_sess *s;
+	char err[256];
 
+	/* Nothing is asked of WhatsApp's servers before a session needs them. */
+	if (w->version == NULL && w->cfg->wa.version_url[0] != '\0') {
+		w->version_since = clock_mono_ms();
+		if ((w->version = refresh_new(w->loop, wal_version_work,
+		    wal_version_done, w, err, sizeof(err))) == NULL)
+			log_warnx("whatsapp: the version will not be refreshed: %s", err);
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->head.drv = &link_whatsapp_driver;
@@ -1145,6 +1289,13 @@ wal_start_step(void *arg)
 	struct wal_sess *s = arg;
 
 	s->step = NULL;
+	/* The first version fetch is under way: use what it brings. */
+	if (s->w->version != NULL && refresh_first_pending(s->w->version) &&
+	    clock_mono_ms() - s->w->version_since < WAL_VERSION_WAIT_MS) {
+		s->step = loop_timer_add(s->w->loop, 100, wal_start_step, s);
+		if (s->step != NULL)
+			return;
+	}
 	if (s->failed_creds) {
 		s->failed_creds = 0;
 		s->w->ev->state(s->cookie, LINK_FAILED, "credentials_unreadable");
@@ -1238,6 +1389,11 @@ wal_logout(struct link_sess *ls, const void *creds, size_t len)
 	while (s->queries != NULL)
 		wal_query_free(s->queries);
 	s->conn = NULL;
+	/* The latest credentials are the driver's own, when it ran. */
+	if (s->creds != NULL) {
+		creds = s->creds;
+		len = s->creds_len;
+	}
 	/* Connected: tell WhatsApp on this connection, which lives on alone. */
 	if (cn != NULL && wa_client_connected(cn->c)) {
 		cn->s = NULL;

@@ -22,6 +22,7 @@ struct seen_item {
 	/* CONTACT: a lid, b phone, c name, e business.  DM: a lid.
 	 * GROUP: a jid, b subject.  MEMBER: a lid, b role, c tag.  LEFT: a lid. */
 	const char	*a, *b, *c, *e;
+	int		 known_only;	/* CONTACT: update, never make */
 };
 
 struct seen_batch {
@@ -102,6 +103,10 @@ seen_item(struct store *st, struct seen_batch *b, const struct seen_item *it,
 		sc.phone = it->b;
 		sc.name = it->c;
 		sc.business_name = it->e;
+		if (it->known_only) {
+			rc = store_contact_update(st, b->rowid, &sc, now);
+			break;
+		}
 		if ((rc = store_contact_upsert(st, b->rowid, &sc, now, &id)) ==
 		    STORE_OK && it->a != NULL && hmap_put(b->ids, it->a, strlen(it->a),
 		    (void *)(intptr_t)id) == -1)
@@ -206,6 +211,7 @@ seen_ev(void *cookie, const struct link_seen *seen)
 		it->b = seen_copy(b, seen->contacts[i].phone);
 		it->c = seen_copy(b, seen->contacts[i].name);
 		it->e = seen_copy(b, seen->contacts[i].business_name);
+		it->known_only = seen->contacts[i].known_only;
 	}
 	b->ncontacts = seen->ncontacts;
 	for (i = 0; i < seen->ndms; i++) {

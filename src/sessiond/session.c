@@ -482,8 +482,8 @@ session_logout(struct session *s)
 
 	lookup_fail_session(s->d, s, 1, IPC_ERR_NOT_CONNECTED, "the session logged out");
 	if (s->ls != NULL) {
-		/* A stopped session's driver may use them to tell WhatsApp. */
-		if (!s->running && s->creds != NULL)
+		/* A driver not connected may use them to tell WhatsApp. */
+		if (s->creds != NULL)
 			(void)creds_open(s->d->credkey, s->row.id, s->row.link,
 			    s->creds, s->creds_len, &plain, &len);
 		link_logout(s->ls, plain, len);

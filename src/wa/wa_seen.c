@@ -50,11 +50,16 @@ wa_seen_stanza(const struct wa_node *n, const char *own_pn,
 	const char *from = wa_node_cstr(n, "from"), *notify;
 	const struct wa_str *vn;
 	struct wa_person *p = &out[0], *r = &out[1];
+	enum wa_seen_where where = WA_SEEN_ELSEWHERE;
 	int k = 0;
 
 	memset(out, 0, 2 * sizeof(*out));
 	if (from == NULL)
 		return 0;
+	/* Messages and receipts belong to a chat: a group's, or a person's. */
+	if (wa_node_is(n, "message") || wa_node_is(n, "receipt"))
+		where = wa_seen_server(from, "g.us") ? WA_SEEN_GROUP :
+		    wa_seen_server(from, "broadcast") ? WA_SEEN_ELSEWHERE : WA_SEEN_DM;
 	if (wa_seen_server(from, "g.us") || wa_seen_server(from, "broadcast")) {
 		/* A group or broadcast: the sender is the participant. */
 		wa_seen_add_jid(p, wa_node_cstr(n, "participant"));
@@ -72,6 +77,7 @@ wa_seen_stanza(const struct wa_node *n, const char *own_pn,
 			wa_seen_add_jid(r, wa_node_cstr(n, "recipient"));
 			wa_seen_add_jid(r, wa_node_cstr(n, "peer_recipient_pn"));
 			wa_seen_add_jid(r, wa_node_cstr(n, "peer_recipient_lid"));
+			r->where = where;
 			if ((r->pn[0] || r->lid[0]) &&
 			    !wa_seen_is_own(r, own_pn, own_lid))
 				out[k++] = *r;
@@ -81,6 +87,7 @@ wa_seen_stanza(const struct wa_node *n, const char *own_pn,
 	}
 	if (p->pn[0] == '\0' && p->lid[0] == '\0')
 		return 0;
+	p->where = where;
 	/* "-" stands for no name (whatsmeow message.go). */
 	notify = wa_node_cstr(n, "notify");
 	if (notify != NULL && notify[0] != '\0' && strcmp(notify, "-") != 0 &&

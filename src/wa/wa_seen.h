@@ -14,10 +14,18 @@
 #include "common/jid.h"
 #include "wa/wa_node.h"
 
+/* Where a person was seen. */
+enum wa_seen_where {
+	WA_SEEN_ELSEWHERE,	/* a lookup, a notification, a call: no chat */
+	WA_SEEN_DM,		/* a message or receipt of a direct chat */
+	WA_SEEN_GROUP		/* a message or receipt in a group */
+};
+
 /* One person, known by phone number, LID or both. */
 struct wa_person {
 	char		 pn[JID_STR_MAX];	/* "<digits>@s.whatsapp.net" or "" */
 	char		 lid[JID_STR_MAX];	/* "<digits>@lid" or "" */
+	enum wa_seen_where where;
 	const char	*push_name;	/* borrowed from the stanza, or NULL */
 	char		*business;	/* verified name, owned, or NULL */
 };

@@ -6,6 +6,8 @@ phone removes the device.  The daemon gives new sessions the whatsapp link
 for these cases; the sim sessions live on beside them.  The daemon is put
 back on the sim link at the end."""
 
+import time
+
 import model
 from cases_sessions import SESSIONS, create, delete, get, post, qr_code, \
     status_of, until, wa_session, zbar
@@ -38,6 +40,59 @@ def scan(ctx, code, phone=ACCOUNT):
     st, doc = ctx.stack.fakewa_ctl("POST", "/scan", {"qr": code, "phone": phone})
     ctx.check(st == 200 and doc.get("ok"), "fakewa /scan: %d %r" % (st, doc))
     return doc
+
+
+def contact(ctx, sid, lid):
+    """The contact lid of the session's list ({} when not listed)."""
+    items = ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts?limit=200" % sid))["data"]
+    return next((i for i in items if i["lid"] == lid), {})
+
+
+def handshakes(ctx):
+    """The app versions of every login and registration fakewa saw, in order."""
+    st, doc = ctx.stack.fakewa_ctl("GET", "/events?kind=handshake")
+    return [int(e["payload"]["userAgent"]["appVersion"]["tertiary"])
+            for e in doc.get("events", [])]
+
+
+class SwJs:
+    """web.whatsapp.com/sw.js as the daemon reads it, on a loopback port:
+    the client revision it publishes, or an HTTP error status."""
+
+    def __init__(self, revision):
+        import http.server
+        import threading
+        self.revision = revision
+        self.status = 200
+        self.delay = 0.0
+        me = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                time.sleep(me.delay)
+                body = (b'self.x={"a":1,\\"client_revision\\":%d};' % me.revision
+                        if me.status == 200 else b"gone")
+                self.send_response(me.status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d/sw.js" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def restart_with_version_url(st, url):
+    st.version_url = url
+    st.stop_daemon()
+    st.write_config()
+    st.start_daemon()
 
 
 def no_problems(ctx):
@@ -96,6 +151,10 @@ def _(ctx):
     wait_status(ctx, sid, "working", timeout=30)
     ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B15551110004" % sid),
                 "check after the server came back")
+    # That answer pairs a member whose group hides the phone with it.
+    ok, item = until(lambda: (lambda i: (i.get("phoneNumber") == "15551110004", i))(
+        contact(ctx, sid, "200000000000004@lid")))
+    ctx.check(ok, "a check completes a contact already seen: %r" % item)
     # Side by side: the sim sessions still answer.
     ctx.json_ok(ctx.api("/api/v1/sessions/%s/contacts/check?phone=%%2B6281234567890" %
                         model.SESSION_A), "a sim session beside it")
@@ -150,4 +209,107 @@ def _(ctx):
     st.fakewa_ctl("POST", "/fault", {"kind": "stream-error", "conflict": "replaced"})
     wait_status(ctx, sid, "failed")
     ctx.eq(get(ctx, sid).json().get("statusReason"), "replaced", "replaced")
+    delete(ctx, sid)
+
+
+@case("whatsapp: WhatsApp Web's version: refused as outdated, then refreshed from "
+      "version_url; a failed refresh keeps the last good one", "whatsapp")
+@with_whatsapp
+def _(ctx):
+    st = ctx.stack
+    sid = create(ctx, {"start": True})
+    scan(ctx, qr_code(ctx, sid))
+    wait_status(ctx, sid, "working")
+    builtin = handshakes(ctx)[-1]
+    sw = SwJs(builtin + 2000)
+    try:
+        # WhatsApp refuses the version: failed for good, the version logged.
+        st.fakewa_ctl("POST", "/config", {"minVersion": builtin + 1000})
+        ctx.json_ok(post(ctx, SESSIONS + "/%s:restart" % sid))
+        wait_status(ctx, sid, "failed")
+        ctx.eq(get(ctx, sid).json().get("statusReason"), "client_outdated", "why")
+        with open(st.daemon_log, errors="replace") as f:
+            ctx.check("refused version 2.3000.%d as outdated" % builtin in f.read(),
+                      "the daemon log names the version refused")
+        # sw.js publishes a newer one: the daemon fetches it at start.
+        restart_with_version_url(st, sw.url)
+        ctx.eq(ctx.json_ok(post(ctx, SESSIONS + "/%s:start" % sid))["status"] in
+               ("starting", "working"), True, ":start")
+        wait_status(ctx, sid, "working")
+        ctx.eq(handshakes(ctx)[-1], builtin + 2000, "the login sends the refreshed version")
+        # A session that comes back by itself at start waits for the fetch.
+        sw.revision = builtin + 3000
+        sw.delay = 1.5
+        restart_with_version_url(st, sw.url)
+        st.wait_connected((sid,), timeout=30)
+        ctx.eq(handshakes(ctx)[-1], builtin + 3000, "the first login after a start")
+        # sw.js is gone: logged, and the built-in version is used.
+        st.fakewa_ctl("POST", "/config", {"minVersion": 0})
+        sw.status = 404
+        sw.delay = 0.0
+        restart_with_version_url(st, sw.url)
+        st.wait_connected((sid,), timeout=30)
+        ctx.eq(handshakes(ctx)[-1], builtin, "the built-in version after a failed refresh")
+        with open(st.daemon_log, errors="replace") as f:
+            ctx.check("refreshing the version failed: %s: HTTP status 404; keeping 2.3000.%d"
+                      % (sw.url, builtin) in f.read(), "the failed refresh is logged")
+    finally:
+        sw.close()
+        st.fakewa_ctl("POST", "/config", {"minVersion": 0})
+        st.version_url = ""
+    delete(ctx, sid)
+
+
+@case("whatsapp: WhatsApp's back-off (429) and a ban (402) reach the API", "whatsapp")
+@with_whatsapp
+def _(ctx):
+    st = ctx.stack
+    sid = create(ctx, {"start": True})
+    scan(ctx, qr_code(ctx, sid))
+    wait_status(ctx, sid, "working")
+    st.fakewa_ctl("POST", "/fault", {"kind": "iq-error", "match": {"xmlns": "usync"},
+                                     "code": 429, "backoff": 120})
+    r = ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B15551110003" % sid)
+    ctx.error(r, 429, "rate_limited", msg="WhatsApp said rate-overlimit")
+    ra = int(r.header("retry-after") or 0)
+    ctx.check(100 <= ra <= 120, "Retry-After %d is WhatsApp's back-off (120 s)" % ra)
+    # The back-off holds: the next number is not asked of WhatsApp at all.
+    before = len(st.fakewa_ctl("GET", "/events?kind=in")[1]["events"])
+    r = ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B15551110004" % sid)
+    ctx.error(r, 429, "rate_limited", msg="during WhatsApp's back-off")
+    usyncs = [e for e in st.fakewa_ctl("GET", "/events?kind=in")[1]["events"][before:]
+              if e["node"]["attrs"].get("xmlns") == "usync"]
+    ctx.eq(usyncs, [], "no usync during the back-off")
+    # A temporary ban ends the session for good, with the reason.
+    st.fakewa_ctl("POST", "/fault", {"kind": "failure", "reason": 402, "code": 101,
+                                     "expire": 3600})
+    ctx.json_ok(post(ctx, SESSIONS + "/%s:restart" % sid))
+    wait_status(ctx, sid, "failed")
+    ctx.eq(get(ctx, sid).json().get("statusReason"), "temporarily_banned", "why")
+    st.fakewa_ctl("DELETE", "/faults")
+    delete(ctx, sid)
+
+
+@case("whatsapp: a direct chat makes a DM contact; a number only looked up is no contact",
+      "whatsapp")
+@with_whatsapp
+def _(ctx):
+    st = ctx.stack
+    sid = create(ctx, {"start": True})
+    scan(ctx, qr_code(ctx, sid), phone=ACCOUNT2)      # an account in no group
+    wait_status(ctx, sid, "working")
+    chk = ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B%s" % (sid, ON)))
+    ctx.eq(chk["isOnWhatsApp"], True, "check")
+    stp, doc = st.fakewa_ctl("POST", "/push", {"kind": "message", "to": ACCOUNT2,
+                                               "from": "15551110003", "addressing": "lid"})
+    ctx.check(stp == 200, "fakewa /push: %d %r" % (stp, doc))
+    ok, item = until(lambda: (lambda i: (i != {}, i))(
+        contact(ctx, sid, "200000000000003@lid")))
+    ctx.eq({k: item.get(k) for k in ("source", "name", "phoneNumber")},
+           {"source": "dm", "name": "Erin", "phoneNumber": "15551110003"},
+           "the person who wrote is a DM contact")
+    items = ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts" % sid))["data"]
+    ctx.eq([i["lid"] for i in items], ["200000000000003@lid"],
+           "the number only looked up is not listed")
+    no_problems(ctx)
     delete(ctx, sid)

@@ -93,6 +93,7 @@ class Stack:
         self.limits = dict(lookups_per_minute=6000, lookup_burst=1000,
                            lookups_per_day=100000, check_cache_s=86400)
         self.default_link = "sim"
+        self.version_url = ""       # WhatsApp Web's version is never fetched
         self.fakewa = None          # the fake WhatsApp server, once started
         self.fakewa_ready = {}
 
@@ -122,6 +123,7 @@ check_cache_s = {check_cache_s}
 url = {wa_url}
 ca_file = {wa_ca}
 noise_root_key = {wa_root}
+version_url = {version_url}
 
 [auth]
 jwks_file = {jwks}
@@ -136,7 +138,8 @@ cors_origins = {origin}
            link=self.default_link, lookup_timeout_ms=self.lookup_timeout_ms(),
            wa_url=self.fakewa_ready.get("url", "wss://web.whatsapp.com/ws/chat"),
            wa_ca=os.path.join(self.etc, "fakewa-cert.pem") if self.fakewa_ready else "",
-           wa_root=self.fakewa_ready.get("rootPub", ""), **self.limits)
+           wa_root=self.fakewa_ready.get("rootPub", ""), version_url=self.version_url,
+           **self.limits)
         with open(self.config, "w") as f:
             f.write(text)
         os.chmod(self.config, 0o644)

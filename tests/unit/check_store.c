@@ -284,6 +284,47 @@ START_TEST(phone_only_people)
 }
 END_TEST
 
+/* What a lookup learns completes people already seen, and makes no one. */
+START_TEST(update_completes_but_never_makes)
+{
+	struct store_seen_contact seen = { "77", NULL, "Ann", NULL };
+	struct store_seen_contact learnt = { "77", "14155550100", "Ann B", "Ann Inc" };
+	struct store_seen_contact stranger = { "88", "14155550111", "Cy", NULL };
+	struct store_seen_contact pn = { NULL, "14155550122", "Di", NULL };
+	struct store_seen_contact pn_named = { NULL, "14155550122", NULL, "Di Ltd" };
+	struct store_seen_contact pn_lid = { "99", "14155550122", NULL, NULL };
+	struct store_seen_contact pn_other = { NULL, "14155550133", "Ed", NULL };
+	struct store_session s;
+	int64_t id;
+
+	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "S1", "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "S1", &s), STORE_OK);
+	ck_assert_int_eq(store_contact_upsert(st, s.rowid, &seen, 10, &id), STORE_OK);
+	ck_assert_int_eq(store_contact_upsert(st, s.rowid, &pn, 10, &id), STORE_OK);
+	/* The contact seen by LID gains its phone, name and business. */
+	ck_assert_int_eq(store_contact_update(st, s.rowid, &learnt, 20), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE lid = '77' AND"
+	    " phone = '14155550100' AND phone_jid = '14155550100@s.whatsapp.net' AND"
+	    " push_name = 'Ann B' AND business_name = 'Ann Inc' AND updated_ms = 20"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE"
+	    " name_folded = 'ann b'"), 1);
+	/* Nobody new, by LID or by phone alone. */
+	ck_assert_int_eq(store_contact_update(st, s.rowid, &stranger, 30), STORE_OK);
+	ck_assert_int_eq(store_contact_update(st, s.rowid, &pn_other, 30), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts"), 1);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM pn_contacts"), 1);
+	/* A phone seen alone is completed, then joins its LID. */
+	ck_assert_int_eq(store_contact_update(st, s.rowid, &pn_named, 40), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM pn_contacts WHERE"
+	    " business_name = 'Di Ltd'"), 1);
+	ck_assert_int_eq(store_contact_update(st, s.rowid, &pn_lid, 50), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM pn_contacts"), 0);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE lid = '99' AND"
+	    " phone = '14155550122' AND push_name = 'Di' AND business_name = 'Di Ltd'"), 1);
+}
+END_TEST
+
 static int
 collect_session(const struct store_session *s, void *arg)
 {
@@ -811,6 +852,7 @@ store_suite(void)
 	tcase_add_test(tc, session_state_identity_creds);
 	tcase_add_test(tc, session_pages);
 	tcase_add_test(tc, phone_only_people);
+	tcase_add_test(tc, update_completes_but_never_makes);
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);

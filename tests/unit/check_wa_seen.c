@@ -15,38 +15,47 @@ START_TEST(test_stanzas)
 		const char	*const *attrs;
 		int		 n;
 		const char	*pn, *lid, *push;
+		enum wa_seen_where where;
 	} cases[] = {
 		/* A direct message by phone number with its LID. */
 		{ __LINE__, "message", A("from", "1555000:3@s.whatsapp.net", "sender_lid",
-		    "77@lid", "notify", "Ann"), 1, "1555000@s.whatsapp.net", "77@lid", "Ann" },
+		    "77@lid", "notify", "Ann"), 1, "1555000@s.whatsapp.net", "77@lid", "Ann",
+		    WA_SEEN_DM },
 		/* LID-addressed, hosted forms folded, "-" is no name. */
 		{ __LINE__, "message", A("from", "77:2@hosted.lid", "sender_pn",
-		    "1555000@hosted", "notify", "-"), 1, "1555000@s.whatsapp.net", "77@lid", NULL },
+		    "1555000@hosted", "notify", "-"), 1, "1555000@s.whatsapp.net", "77@lid", NULL,
+		    WA_SEEN_DM },
 		/* A group: the participant and its alternative. */
 		{ __LINE__, "message", A("from", "1203@g.us", "participant", "88@lid",
 		    "participant_pn", "1666000@s.whatsapp.net", "notify", "Bo"), 1,
-		    "1666000@s.whatsapp.net", "88@lid", "Bo" },
+		    "1666000@s.whatsapp.net", "88@lid", "Bo", WA_SEEN_GROUP },
 		{ __LINE__, "message", A("from", "status@broadcast", "participant",
-		    "1777000@s.whatsapp.net"), 1, "1777000@s.whatsapp.net", "", NULL },
+		    "1777000@s.whatsapp.net"), 1, "1777000@s.whatsapp.net", "", NULL,
+		    WA_SEEN_ELSEWHERE },
 		/* Our own message from the phone: the recipient. */
 		{ __LINE__, "message", A("from", "1999000:0@s.whatsapp.net", "recipient",
 		    "99@lid", "peer_recipient_pn", "1888000@s.whatsapp.net"), 1,
-		    "1888000@s.whatsapp.net", "99@lid", NULL },
+		    "1888000@s.whatsapp.net", "99@lid", NULL, WA_SEEN_DM },
 		/* Our own, to ourselves: nobody. */
 		{ __LINE__, "message", A("from", "1999000@s.whatsapp.net", "recipient",
-		    "1999000@s.whatsapp.net"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "5@lid"), 0, NULL, NULL, NULL },
+		    "1999000@s.whatsapp.net"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "5@lid"), 0, NULL, NULL, NULL, 0 },
 		/* Receipts carry no push name. */
 		{ __LINE__, "receipt", A("from", "1555000@s.whatsapp.net", "notify", "X"), 1,
-		    "1555000@s.whatsapp.net", "", NULL },
+		    "1555000@s.whatsapp.net", "", NULL, WA_SEEN_DM },
+		/* A call is no chat; a group's receipt is the group's. */
+		{ __LINE__, "call", A("from", "1555000@s.whatsapp.net", "notify", "Cy"), 1,
+		    "1555000@s.whatsapp.net", "", "Cy", WA_SEEN_ELSEWHERE },
+		{ __LINE__, "receipt", A("from", "1203@g.us", "participant", "88@lid"), 1,
+		    "", "88@lid", NULL, WA_SEEN_GROUP },
 		/* Not people: servers, newsletters, bots, garbage, nothing. */
-		{ __LINE__, "notification", A("from", "s.whatsapp.net"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "12@newsletter"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "1313555@bot"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "1555000.1:2@s.whatsapp.net"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "0123@s.whatsapp.net"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("id", "1"), 0, NULL, NULL, NULL },
-		{ __LINE__, "message", A("from", "1203@g.us"), 0, NULL, NULL, NULL },
+		{ __LINE__, "notification", A("from", "s.whatsapp.net"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "12@newsletter"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "1313555@bot"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "1555000.1:2@s.whatsapp.net"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "0123@s.whatsapp.net"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("id", "1"), 0, NULL, NULL, NULL, 0 },
+		{ __LINE__, "message", A("from", "1203@g.us"), 0, NULL, NULL, NULL, 0 },
 	};
 	struct wa_person p[2];
 	struct wa_node *n;
@@ -66,6 +75,8 @@ START_TEST(test_stanzas)
 			ck_assert_msg(cases[i].push == NULL ? p[0].push_name == NULL :
 			    strcmp(p[0].push_name, cases[i].push) == 0, "line %d",
 			    cases[i].line);
+			ck_assert_msg(p[0].where == cases[i].where, "line %d: where %d",
+			    cases[i].line, p[0].where);
 			wa_person_clear(&p[0]);
 		}
 		wa_node_free(n);
