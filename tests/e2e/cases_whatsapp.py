@@ -6,6 +6,8 @@ phone removes the device.  The daemon gives new sessions the whatsapp link
 for these cases; the sim sessions live on beside them.  The daemon is put
 back on the sim link at the end."""
 
+import os
+import subprocess
 import time
 
 import model
@@ -312,4 +314,52 @@ def _(ctx):
     ctx.eq([i["lid"] for i in items], ["200000000000003@lid"],
            "the number only looked up is not listed")
     no_problems(ctx)
+    delete(ctx, sid)
+
+
+@case("whatsapp: garbage on the wire and an untrusted certificate: starting, then back "
+      "by itself", "whatsapp")
+@with_whatsapp
+def _(ctx):
+    st = ctx.stack
+    sid = create(ctx, {"start": True})
+    scan(ctx, qr_code(ctx, sid))
+    wait_status(ctx, sid, "working")
+    # A frame that fails authentication ends the connection; it comes back.
+    logins = len(handshakes(ctx))
+    stf, doc = st.fakewa_ctl("POST", "/fault", {"kind": "garbage"})
+    ctx.check(stf == 200 and doc.get("fired"), "fakewa garbage: %d %r" % (stf, doc))
+    ok, _ = until(lambda: (len(handshakes(ctx)) > logins, None))
+    ctx.check(ok, "a new login after the garbage")
+    wait_status(ctx, sid, "working")
+    ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B%s" % (sid, ON)),
+                "check after garbage")
+    # A CA that did not sign the server's certificate: TLS fails, said so.
+    good = st.fakewa_ready
+    other = os.path.join(st.etc, "other-ca.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", other + ".key",
+                    "-out", other, "-subj", "/CN=localhost", "-days", "1"],
+                   check=True, capture_output=True)
+    os.chmod(other, 0o644)
+    real = os.path.join(st.etc, "fakewa-cert.pem")
+    saved = real + ".saved"
+    os.rename(real, saved)
+    try:
+        os.link(other, real)
+        st.stop_daemon()
+        st.write_config()
+        st.start_daemon()
+        ok, d = until(lambda: (lambda d: ("TLS failure" in d.get("statusReason", ""), d))(
+            get(ctx, sid).json()), timeout=20)
+        ctx.check(ok and d.get("status") == "starting",
+                  "an untrusted certificate: %r" % {k: d.get(k) for k in
+                                                     ("status", "statusReason")})
+    finally:
+        os.unlink(real)
+        os.rename(saved, real)
+    ctx.eq(good, st.fakewa_ready, "fakewa unchanged")
+    st.stop_daemon()
+    st.start_daemon()
+    st.wait_connected((sid,), timeout=60)
     delete(ctx, sid)
