@@ -46,7 +46,7 @@ etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
 # Unit tests; check_sessiond runs the real daemon binary.
 SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
 	tests/unit/check_sessiond tests/unit/check_backoff tests/unit/check_creds \
-	tests/unit/check_link_contract tests/unit/check_refresh
+	tests/unit/check_link_contract tests/unit/check_refresh tests/unit/check_resolver
 check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
 TESTS += $(SESSIOND_UNIT_TESTS)
 tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
@@ -58,6 +58,9 @@ tests_unit_check_backoff_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_refresh_SOURCES = tests/unit/check_refresh.c
 tests_unit_check_refresh_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_refresh_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_resolver_SOURCES = tests/unit/check_resolver.c
+tests_unit_check_resolver_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_resolver_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_creds_SOURCES = tests/unit/check_creds.c
 tests_unit_check_creds_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_creds_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)

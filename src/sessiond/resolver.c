@@ -34,7 +34,7 @@ struct resolver_query {
 	resolver_cb	 cb;
 	void		*arg;
 	int		 cancelled;
-	struct resolver_query *next;
+	struct resolver_query *next;	/* job->waiting, or resolver.cached_q */
 };
 
 struct resolver_cached {
@@ -56,6 +56,8 @@ struct resolver {
 	int		 stopping;		/* guarded by mu */
 	struct resolver_job *inflight;		/* loop side: every job not answered */
 	struct resolver_cached *cache;		/* loop side */
+	struct resolver_query *cached_q;	/* loop side: answers on their way */
+	int		 closing;		/* answer nothing more */
 };
 
 static void
@@ -92,7 +94,8 @@ resolver_main(void *arg)
 		pthread_mutex_lock(&r->mu);
 		while (r->todo == NULL && !r->stopping)
 			pthread_cond_wait(&r->cv, &r->mu);
-		if (r->todo == NULL) {
+		/* Stopping: what is not begun is dropped (resolver_free). */
+		if (r->stopping) {
 			pthread_mutex_unlock(&r->mu);
 			return NULL;
 		}
@@ -169,7 +172,7 @@ resolver_io(struct loop_io *io, int events, void *arg)
 		resolver_cache_put(r, j);
 		for (q = j->waiting; q != NULL; q = qn) {
 			qn = q->next;
-			if (!q->cancelled)
+			if (!q->cancelled && !r->closing)
 				q->cb(q->arg, &j->res);
 			free(q);
 		}
@@ -211,11 +214,24 @@ fail:
 }
 
 static void
+resolver_cached_unlink(struct resolver_query *q)
+{
+	struct resolver_query **pp;
+
+	for (pp = &q->r->cached_q; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == q) {
+			*pp = q->next;
+			return;
+		}
+}
+
+static void
 resolver_cached_answer(void *arg)
 {
 	struct resolver_query *q = arg;
 
 	q->timer = NULL;
+	resolver_cached_unlink(q);
 	q->cb(q->arg, &q->res);
 	free(q);
 }
@@ -246,6 +262,8 @@ resolver_lookup(struct resolver *r, const char *host, const char *port,
 				free(q);
 				return NULL;
 			}
+			q->next = r->cached_q;
+			r->cached_q = q;
 			return q;
 		}
 	/* One lookup of a name at a time: later queries wait for it too. */
@@ -281,6 +299,7 @@ resolver_cancel(struct resolver_query *q)
 		return;
 	if (q->job == NULL) {
 		loop_timer_cancel(q->timer);
+		resolver_cached_unlink(q);
 		free(q);
 		return;
 	}
@@ -291,6 +310,7 @@ resolver_cancel(struct resolver_query *q)
 void
 resolver_free(struct resolver *r)
 {
+	struct resolver_job *j;
 	struct resolver_cached *c;
 	size_t i;
 
@@ -302,6 +322,15 @@ resolver_free(struct resolver *r)
 	pthread_mutex_unlock(&r->mu);
 	for (i = 0; i < r->nthreads; i++)
 		pthread_join(r->threads[i], NULL);
+	/* Queries still waiting are dropped without an answer. */
+	r->closing = 1;
+	while ((j = r->todo) != NULL) {
+		r->todo = j->next;
+		j->next = r->done;
+		r->done = j;
+	}
+	while (r->cached_q != NULL)
+		resolver_cancel(r->cached_q);
 	if (r->io != NULL)
 		resolver_io(r->io, 0, r);
 	loop_io_del(r->io);

@@ -38,7 +38,10 @@ struct resolver_query;
 
 /* NULL with a message in err. */
 struct resolver *resolver_new(struct loop *loop, char *err, size_t errlen);
-/* Stops the threads (waiting for lookups under way); NULL is a no-op. */
+/*
+ * Stops the threads (waiting for lookups under way) and frees; queries
+ * not yet answered are dropped without an answer.  NULL is a no-op.
+ */
 void resolver_free(struct resolver *r);
 
 /*
