@@ -1,4 +1,7 @@
+#include <sys/ioctl.h>
+
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,8 @@
 /* A connect may wait for the link; the daemon bounds it too. */
 #define SESSION_DAEMON_MS	15000
 #define SESSION_WAIT_MS		30000	/* one long poll while pairing */
+#define SESSION_TICK_MS		1000	/* on a terminal: the countdown's step */
+#define SESSION_STATUS_MAX	512	/* bytes of the pairing status line */
 
 static int
 session_add(struct admin *a, int argc, char **argv)
@@ -233,7 +238,61 @@ session_simple(struct admin *a, int argc, char **argv)
 	return rc;
 }
 
-/* Shows what pairing needs now: the QR (terminal, and --png) or the code. */
+/*
+ * The pairing status: one line on stderr.  On a terminal it is rewritten
+ * in place (CR, then EL "erase to the end of the line", ECMA-48 8.3.41),
+ * cut to the terminal's width so that it never wraps; elsewhere each new
+ * text is a line of its own.
+ */
+struct pair_status {
+	int		 tty;
+	int		 open;		/* a line without its newline is shown */
+	char		 last[SESSION_STATUS_MAX];
+};
+
+static void pair_status(struct pair_status *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+pair_status(struct pair_status *ps, const char *fmt, ...)
+{
+	char line[SESSION_STATUS_MAX];
+	struct winsize ws;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (!ps->tty) {
+		if (strcmp(line, ps->last) != 0)
+			fprintf(stderr, "%s\n", line);
+	} else {
+		n = strlen(line);
+		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+		    n >= ws.ws_col) {
+			n = ws.ws_col - 1;
+			while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+				n--;
+			line[n] = '\0';
+		}
+		fprintf(stderr, "\r\033[K%s", line);
+		ps->open = 1;
+	}
+	fflush(stderr);
+	snprintf(ps->last, sizeof(ps->last), "%s", line);
+}
+
+/* Ends the status line, so that what follows starts a line of its own. */
+static void
+pair_status_end(struct pair_status *ps)
+{
+	if (ps->open)
+		fputc('\n', stderr);
+	ps->open = 0;
+}
+
+/* Shows what pairing needs, once per code: the QR (terminal, --png) or the code. */
 static int
 session_pair_show(const struct sessiond_session *ss, const char *png, int tty)
 {
@@ -241,16 +300,10 @@ session_pair_show(const struct sessiond_session *ss, const char *png, int tty)
 	char *term;
 	size_t len;
 	FILE *f;
-	long left = (long)((ss->pairing.expires_ms - clock_wall_ms()) / 1000);
 
-	if (left < 0)
-		left = 0;
 	if (ss->pairing.kind == 'c') {
 		printf("%s\n", ss->pairing.code);
 		fflush(stdout);
-		fprintf(stderr, "wagw-admin: on the phone: WhatsApp > Linked devices > "
-		    "Link with phone number, enter %s (valid %ld s)\n",
-		    ss->pairing.code, left);
 		return ADMIN_OK;
 	}
 	if (png != NULL) {
@@ -271,10 +324,28 @@ session_pair_show(const struct sessiond_session *ss, const char *png, int tty)
 	fwrite(term, 1, len, stdout);
 	fflush(stdout);
 	free(term);
-	fprintf(stderr, "wagw-admin: scan with WhatsApp > Linked devices > Link a "
-	    "device (this code is valid %ld s)%s%s\n", left, png ? "; also in " : "",
-	    png ? png : "");
 	return ADMIN_OK;
+}
+
+/* The status line for ss: what to do now, and for how long it holds. */
+static void
+session_pair_status(struct pair_status *ps, const struct sessiond_session *ss,
+    const char *png)
+{
+	long left = (long)((ss->pairing.expires_ms - clock_wall_ms() + 999) / 1000);
+
+	if (left < 0)
+		left = 0;
+	if (ss->pairing.kind == 'c')
+		pair_status(ps, "wagw-admin: session %s: on the phone: WhatsApp > "
+		    "Linked devices > Link with phone number, enter %s (valid %ld s)",
+		    ss->s.id, ss->pairing.code, left);
+	else if (ss->pairing.kind != 0)
+		pair_status(ps, "wagw-admin: session %s: scan with WhatsApp > Linked "
+		    "devices > Link a device (this code is valid %ld s)%s%s", ss->s.id,
+		    left, png ? "; also in " : "", png ? png : "");
+	else
+		pair_status(ps, "wagw-admin: session %s: %s...", ss->s.id, ss->s.status);
 }
 
 static int
@@ -287,11 +358,14 @@ session_pair(struct admin *a, int argc, char **argv)
 	};
 	char digits[PHONE_DIGITS_MAX + 1], shown[IPC_PAIR_CODE_MAX + 1] = "";
 	const char *phone = NULL, *png = NULL;
+	struct pair_status ps;
 	struct sessiond_client *sd;
 	struct sessiond_session ss;
 	struct store_session s;
 	int c, rc, st, tty = isatty(STDOUT_FILENO);
 
+	memset(&ps, 0, sizeof(ps));
+	ps.tty = isatty(STDERR_FILENO);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p')
@@ -317,23 +391,36 @@ session_pair(struct admin *a, int argc, char **argv)
 	for (;;) {
 		st = status_parse(ss.s.status, strlen(ss.s.status));
 		if (st == STATUS_WORKING) {
+			pair_status_end(&ps);
 			fprintf(stderr, "wagw-admin: session %s is paired%s%s and working\n",
 			    s.id, ss.s.phone[0] ? " with +" : "", ss.s.phone);
 			return ADMIN_OK;
 		}
-		if (st == STATUS_FAILED || st == STATUS_STOPPED || st == STATUS_LOGGED_OUT)
+		if (st == STATUS_FAILED || st == STATUS_STOPPED || st == STATUS_LOGGED_OUT) {
+			pair_status_end(&ps);
 			return admin_fail("session %s: pairing ended: %s%s%s", s.id,
 			    ss.s.status, ss.s.reason[0] ? ": " : "", ss.s.reason);
+		}
 		if (ss.pairing.kind != 0 && strcmp(shown, ss.pairing.code) != 0) {
-			if ((rc = session_pair_show(&ss, png, tty)) != ADMIN_OK)
+			/* A new code on the terminal: the status line ends
+			 * before the QR (or code) is drawn below it. */
+			if (tty)
+				pair_status_end(&ps);
+			if ((rc = session_pair_show(&ss, png, tty)) != ADMIN_OK) {
+				pair_status_end(&ps);
 				return rc;
+			}
 			snprintf(shown, sizeof(shown), "%s", ss.pairing.code);
-		} else if (ss.pairing.kind == 0 && shown[0] == '\0')
-			fprintf(stderr, "wagw-admin: session %s: %s...\n", s.id, ss.s.status);
-		rc = sessiond_session_wait(sd, s.id, ss.seq, SESSION_WAIT_MS,
-		    SESSION_WAIT_MS + SESSION_DAEMON_MS, &ss);
-		if (rc != SESSIOND_OK)
+		}
+		session_pair_status(&ps, &ss, png);
+		/* On a terminal the countdown moves each second; elsewhere
+		 * only a change ends the wait. */
+		rc = sessiond_session_wait(sd, s.id, ss.seq, ps.tty ? SESSION_TICK_MS :
+		    SESSION_WAIT_MS, SESSION_WAIT_MS + SESSION_DAEMON_MS, &ss);
+		if (rc != SESSIOND_OK) {
+			pair_status_end(&ps);
 			return admin_daemon_rc(a, s.id, rc);
+		}
 	}
 }
 

@@ -3,9 +3,12 @@
  * checking exit codes, stdout/stderr and what ends up stored.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +70,77 @@ admin(const char *first, ...)
 	slurp(e[0], err, sizeof(err));
 	close(o[0]);
 	close(e[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The same with stderr on a terminal (a pty COLS columns wide); stdout
+ * stays a pipe.  err gets what the terminal received.
+ */
+static int
+admin_pty(int cols, const char *first, ...)
+{
+	const char *argv[32];
+	struct winsize ws = { .ws_row = 50, .ws_col = (unsigned short)cols };
+	struct pollfd p[2];
+	size_t olen = 0, elen = 0;
+	int o[2], m, t, status, n = 0, open_fds = 2;
+	ssize_t got;
+	va_list ap;
+	pid_t pid;
+
+	argv[n++] = ADMIN_BIN;
+	argv[n++] = "--config";
+	argv[n++] = conf;
+	va_start(ap, first);
+	for (argv[n] = first; argv[n] != NULL && n < 30; argv[n] = va_arg(ap, const char *))
+		n++;
+	va_end(ap);
+	ck_assert_int_eq(pipe(o), 0);
+	ck_assert_int_ne(m = posix_openpt(O_RDWR | O_NOCTTY), -1);
+	ck_assert_int_eq(grantpt(m), 0);
+	ck_assert_int_eq(unlockpt(m), 0);
+	ck_assert_int_eq(ioctl(m, TIOCSWINSZ, &ws), 0);
+	ck_assert_int_ne(t = open(ptsname(m), O_RDWR | O_NOCTTY), -1);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		dup2(o[1], 1);
+		dup2(t, 2);
+		close(o[0]);
+		close(m);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(t);
+	p[0].fd = o[0];
+	p[1].fd = m;
+	p[0].events = p[1].events = POLLIN;
+	/* Both at once: a full pty would stall the child. */
+	while (open_fds > 0 && poll(p, 2, 30000) > 0) {
+		if (p[0].revents && p[0].fd != -1) {
+			if ((got = read(o[0], out + olen, sizeof(out) - 1 - olen)) > 0)
+				olen += (size_t)got;
+			else {
+				p[0].fd = -1;
+				open_fds--;
+			}
+		}
+		if (p[1].revents && p[1].fd != -1) {
+			/* EIO once the child's side is closed. */
+			if ((got = read(m, err + elen, sizeof(err) - 1 - elen)) > 0)
+				elen += (size_t)got;
+			else {
+				p[1].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	out[olen] = err[elen] = '\0';
+	close(o[0]);
+	close(m);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status));
 	return WEXITSTATUS(status);
@@ -373,6 +447,114 @@ START_TEST(daemon_commands_with_daemon)
 }
 END_TEST
 
+/* A daemon on a sim network whose QR codes rotate and run out in 2.5 s. */
+static pid_t
+pairing_daemon(void)
+{
+	char net[200], sock[200], extra[300];
+	pid_t daemon;
+	FILE *f;
+	int i;
+
+	snprintf(net, sizeof(net), "%s/network.json", dir);
+	snprintf(sock, sizeof(sock), "%s/none.sock", dir);
+	ck_assert_ptr_nonnull(f = fopen(net, "w"));
+	fputs("{\"latencyMs\": 0, \"pairing\": {\"qrFirstMs\": 1500, \"qrNextMs\": 1000,"
+	    " \"qrCount\": 2}, \"accounts\": [{\"lid\": \"1\", \"phone\": \"14155550123\"}],"
+	    " \"sessions\": {}}", f);
+	fclose(f);
+	snprintf(extra, sizeof(extra), "sim_network = %s\n", net);
+	write_conf(extra);
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_int_eq(admin("session", "add", "P1", "--org", "acme", NULL), 0);
+	ck_assert_int_ne(daemon = fork(), -1);
+	if (daemon == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		execl(SESSIOND_BIN, SESSIOND_BIN, "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100 && access(sock, F_OK) == -1; i++)
+		usleep(50000);
+	return daemon;
+}
+
+static void
+pairing_daemon_stop(pid_t daemon)
+{
+	int status;
+
+	kill(daemon, SIGTERM);
+	ck_assert_int_eq(waitpid(daemon, &status, 0), daemon);
+}
+
+/*
+ * session pair on a terminal: one status line, rewritten in place (CR,
+ * erase to the end of the line) and never wider than the terminal; the
+ * QR drawn again as it rotates; a newline only once the line is done.
+ */
+START_TEST(pair_status_is_one_line_on_a_terminal)
+{
+	pid_t daemon = pairing_daemon();
+	const char *p, *seg;
+	int rewrites = 0, newlines = 0, qr_lines = 0;
+	size_t len;
+
+	ck_assert_int_eq(admin_pty(60, "session", "pair", "P1", NULL), 2);
+	pairing_daemon_stop(daemon);
+	for (p = err; (p = strstr(p, "\r\033[K")) != NULL; p += 4) {
+		rewrites++;
+		/* What one rewrite shows: up to the next control character. */
+		seg = p + 4;
+		for (len = 0; seg[len] != '\0' && seg[len] != '\r' && seg[len] != '\n'; len++)
+			;
+		ck_assert_msg(len <= 59, "a status of %zu columns: %.*s", len, (int)len, seg);
+	}
+	for (p = err; *p; p++)
+		newlines += *p == '\n';
+	/* QR 1, QR 2 and the countdown ticks between. */
+	ck_assert_int_ge(rewrites, 3);
+	/* The status line's end, then why pairing ended. */
+	ck_assert_msg(newlines == 2, "%d lines on the terminal: %s", newlines, err);
+	ck_assert_ptr_nonnull(strstr(err, "scan with WhatsApp"));
+	ck_assert_ptr_nonnull(strstr(err, "\r\nwagw-admin: session P1: pairing ended: "
+	    "failed: pairing_timed_out\r\n"));
+	/* stdout, a pipe, got each QR in turn: two drawings of the same size. */
+	for (p = out; *p; p++)
+		qr_lines += *p == '\n';
+	ck_assert_int_ge(qr_lines, 2 * 10);
+	ck_assert_int_eq(qr_lines % 2, 0);
+	for (p = out, newlines = 0; newlines < qr_lines / 2; p++)
+		newlines += *p == '\n';
+	/* The second drawing starts as the first (the quiet zone), and differs. */
+	len = (size_t)(strchr(out, '\n') - out);
+	ck_assert(strncmp(out, p, len + 1) == 0);
+	ck_assert(strncmp(out, p, (size_t)(p - out)) != 0);
+}
+END_TEST
+
+/* The same without a terminal: plain lines, no control characters. */
+START_TEST(pair_status_is_plain_lines_elsewhere)
+{
+	pid_t daemon = pairing_daemon();
+	const char *p;
+	int scans = 0;
+
+	ck_assert_int_eq(admin("session", "pair", "P1", NULL), 2);
+	pairing_daemon_stop(daemon);
+	ck_assert_ptr_null(strchr(err, '\033'));
+	ck_assert_ptr_null(strchr(err, '\r'));
+	for (p = err; (p = strstr(p, "scan with WhatsApp")) != NULL; p++)
+		scans++;
+	/* One line per QR (their times differ), not one per second. */
+	ck_assert_int_eq(scans, 2);
+	ck_assert_ptr_nonnull(strstr(err, "\nwagw-admin: session P1: pairing ended: failed: "
+	    "pairing_timed_out\n"));
+}
+END_TEST
+
 static Suite *
 admin_suite(void)
 {
@@ -388,6 +570,8 @@ admin_suite(void)
 	tcase_add_test(tc, config_problems_exit_2);
 	tcase_add_test(tc, daemon_commands_without_daemon);
 	tcase_add_test(tc, daemon_commands_with_daemon);
+	tcase_add_test(tc, pair_status_is_one_line_on_a_terminal);
+	tcase_add_test(tc, pair_status_is_plain_lines_elsewhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
