@@ -301,12 +301,23 @@ static const struct {
 	{ __LINE__, { "OPTIONS", "", "/api/v1/sessions/S1/contacts", NULL, NULL, NULL,
 	    ORIGIN "/" }, 204, NULL, NULL, "Access-Control" },
 	{ __LINE__, { "OPTIONS", "", "/nope", NULL, NULL, NULL, ORIGIN }, 404, NULL, NULL, NULL },
+	/* The route's own methods, and Content-Type for a JSON body (README "CORS"). */
+	{ __LINE__, { "OPTIONS", "", "/api/v1/sessions/S1:start", NULL, NULL, NULL,
+	    ORIGIN }, 204, "Access-Control-Allow-Methods: POST, OPTIONS\r\n",
+	    "Access-Control-Allow-Headers: Authorization, X-Api-Key, Content-Type\r\n"
+	    "Access-Control-Max-Age: 600\r\n", NULL },
+	{ __LINE__, { "OPTIONS", "", "/api/v1/sessions", NULL, NULL, NULL, ORIGIN }, 204,
+	    "Access-Control-Allow-Methods: GET, HEAD, POST, OPTIONS\r\n", "Allow: GET, HEAD,"
+	    " POST, OPTIONS\r\n", "Access-Control-Expose-Headers" },
+	{ __LINE__, { "OPTIONS", "", "/api/v1/sessions/S1", NULL, NULL, NULL, ORIGIN }, 204,
+	    "Access-Control-Allow-Methods: GET, HEAD, DELETE, OPTIONS\r\n", NULL, NULL },
 	{ __LINE__, { "GET", "", "/api/v1/sessions/S1/contacts", NULL, "@read", NULL,
 	    ORIGIN }, 200, "Access-Control-Allow-Origin: " ORIGIN "\r\n", "Vary: Origin",
 	    "Access-Control-Allow-Methods" },
 	{ __LINE__, { "GET", "", "/api/v1/sessions/S1/contacts", NULL, NULL, NULL,
 	    "https://other.example" }, 401, "Access-Control-Allow-Origin: https://other.example",
-	    "Access-Control-Expose-Headers: ", NULL },
+	    "Access-Control-Expose-Headers: Retry-After, X-Request-Id, WWW-Authenticate,"
+	    " Location\r\n", NULL },
 	{ __LINE__, { "GET", "", "/api/v1/sessions/S1/contacts", NULL, "@read", NULL,
 	    "https://APP.example.com" }, 200, NULL, NULL, "Access-Control" },
 };
