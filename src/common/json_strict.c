@@ -1,6 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "common/json_strict.h"
 
 #define JSON_STRICT_OBJECTS_MAX	4096	/* objects counted in one document */
@@ -136,6 +138,12 @@ json_strict_object(const char *buf, size_t len, int depth, const char **why)
 
 	if (len == 0 || len > (size_t)INT32_MAX)
 		goto out;
+	/* RFC 3629: json-c's own check lets overlong forms, encoded
+	 * surrogates (ED A0 80) and code points past U+10FFFF through. */
+	if (u8_check((const uint8_t *)buf, len) != NULL) {
+		reason = "is not valid UTF-8";
+		goto out;
+	}
 	if ((members = calloc(JSON_STRICT_OBJECTS_MAX, sizeof(*members))) == NULL) {
 		reason = "could not be parsed (out of memory)";
 		goto out;

@@ -38,6 +38,20 @@ static const struct {
 	{ __LINE__, "{\"a\": 1,}", 0, "is not valid JSON" },
 	{ __LINE__, "{\"a\": \"\xff\"}", 0, "is not valid UTF-8" },
 	{ __LINE__, "{\"a\": \"\xc3\"}", 0, "is not valid UTF-8" },
+	/* What json-c's own check lets through (RFC 3629 section 3): an
+	 * encoded surrogate, overlong forms, past U+10FFFF; also in a name. */
+	{ __LINE__, "{\"a\": \"\xed\xa0\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xed\xbf\xbf\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xc0\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xc1\xbf\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xe0\x80\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xf0\x80\x80\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xf4\x90\x80\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"a\": \"\xf8\x88\x80\x80\x80\"}", 0, "is not valid UTF-8" },
+	{ __LINE__, "{\"\xed\xa0\x80\": 1}", 0, "is not valid UTF-8" },
+	/* The edges that are characters. */
+	{ __LINE__, "{\"a\": \"\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf\xf4\x8f\xbf\xbf\"}", 0,
+	    NULL },
 	{ __LINE__, "{\"a\":\0 1}", 7, "is not valid JSON" },
 	/* Escaped surrogates: a pair is one character, either half alone is
 	 * not a character at all (json-c would make it U+FFFD). */
