@@ -22,7 +22,17 @@
  *   never answers; stop silences everything;
  * - pair_code shows a phone code instead, which the phone can use;
  * - after logout the credentials are void: starting with them ends in
- *   LOGGED_OUT.
+ *   LOGGED_OUT;
+ * - the paired account is reported as the driver knows it: JID, LID,
+ *   phone, push name;
+ * - what a session sees names people by LID and phone, by LID only, or
+ *   (where WhatsApp does) by phone only, each with what is known of them;
+ * - sessions live side by side: each event comes with its own session's
+ *   cookie, and nothing of one reaches the other;
+ * - a transient drop is LINK_DOWN with a reason, and the credentials log
+ *   in again without pairing;
+ * - credentials the driver cannot read fail the session with
+ *   credentials_unreadable.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -41,9 +51,17 @@
 #include "unit.h"
 
 #define EV_MAX		64
+#define PEOPLE_MAX	32
+
+/* One person as the seen events built it up (a field is "" when not given). */
+struct person {
+	char		 lid[32], phone[32], name[64], business[64];
+	int		 has_lid, has_phone, has_name;
+	int		 known_only;
+	int		 dm;
+};
 
 struct rec {
-	int		 in_call;	/* a call into the driver is running */
 	int		 bad;		/* an event came from inside a call */
 	int		 nstate;
 	enum link_state	 states[EV_MAX];
@@ -54,10 +72,14 @@ struct rec {
 	char		 prev_code[512];
 	int		 npaired;
 	char		 phone[32];
+	char		 id_jid[96], id_lid[96], id_push[64];
+	int		 id_has_jid, id_has_lid, id_has_push;
 	int		 ncreds;
 	unsigned char	 creds[4096];
 	size_t		 creds_len;
 	int		 nseen;
+	struct person	 people[PEOPLE_MAX];
+	int		 npeople;
 	int		 nchecks;
 	size_t		 check_n;
 	int		 check_rc;
@@ -65,6 +87,13 @@ struct rec {
 	char		 check_phone[8][16];
 	int		 nabout;
 	char		 about[256];
+};
+
+/* A person a session must see: lid or phone NULL when not known. */
+struct want_person {
+	const char	*lid, *phone;
+	const char	*name;		/* NULL: not checked */
+	int		 dm;
 };
 
 struct driver_case {
@@ -78,9 +107,20 @@ struct driver_case {
 	/* A phone number on WhatsApp, and one that is not. */
 	const char	*on, *off;
 	const char	*about_jid, *about_text;
+	/* The paired account (push NULL: the driver does not report one). */
+	const char	*id_jid, *id_lid, *id_push;
+	/* People the paired account sees (from its view or fixtures). */
+	struct want_person people[4];
+	/* Makes the session see someone by phone only (NULL: the driver
+	 * never knows a person so), and who that is. */
+	void		(*phone_only)(void);
+	struct want_person phone_only_person;
+	/* Drops session id's connection transiently (NULL: cannot). */
+	int		(*drop)(struct link *l, const char *id);
 };
 
 static struct loop *lp;
+static int in_call;		/* a call into the driver is running */
 static size_t contract_driver;	/* which of drivers[] the cases run */
 static struct link *lk;
 static struct rec rec;
@@ -92,7 +132,7 @@ ev_state(void *cookie, enum link_state st, const char *reason)
 {
 	struct rec *r = cookie;
 
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	if (r->nstate < EV_MAX)
 		r->states[r->nstate++] = st;
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
@@ -103,7 +143,7 @@ ev_pairing(void *cookie, const struct link_pairing *p)
 {
 	struct rec *r = cookie;
 
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->npairing++;
 	snprintf(r->prev_code, sizeof(r->prev_code), "%s", r->code);
 	snprintf(r->code, sizeof(r->code), "%s", p->code);
@@ -116,9 +156,15 @@ ev_paired(void *cookie, const struct link_identity *id)
 {
 	struct rec *r = cookie;
 
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->npaired++;
 	snprintf(r->phone, sizeof(r->phone), "%s", id->phone ? id->phone : "");
+	r->id_has_jid = id->jid != NULL;
+	r->id_has_lid = id->lid != NULL;
+	r->id_has_push = id->push_name != NULL;
+	snprintf(r->id_jid, sizeof(r->id_jid), "%s", id->jid ? id->jid : "");
+	snprintf(r->id_lid, sizeof(r->id_lid), "%s", id->lid ? id->lid : "");
+	snprintf(r->id_push, sizeof(r->id_push), "%s", id->push_name ? id->push_name : "");
 }
 
 static void
@@ -126,21 +172,71 @@ ev_credentials(void *cookie, const void *blob, size_t len)
 {
 	struct rec *r = cookie;
 
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->ncreds++;
 	ck_assert_uint_le(len, sizeof(r->creds));
 	memcpy(r->creds, blob, len);
 	r->creds_len = len;
 }
 
+/* The person of r with this lid (or, without one, this phone); a new one. */
+static struct person *
+rec_person(struct rec *r, const char *lid, const char *phone)
+{
+	struct person *p;
+	int i;
+
+	for (i = 0; i < r->npeople; i++) {
+		p = &r->people[i];
+		if (lid != NULL ? p->has_lid && strcmp(p->lid, lid) == 0 :
+		    !p->has_lid && p->has_phone && strcmp(p->phone, phone) == 0)
+			return p;
+	}
+	ck_assert_int_lt(r->npeople, PEOPLE_MAX);
+	p = &r->people[r->npeople++];
+	memset(p, 0, sizeof(*p));
+	p->known_only = 1;
+	return p;
+}
+
 static void
 ev_seen(void *cookie, const struct link_seen *seen)
 {
 	struct rec *r = cookie;
+	const struct link_contact *c;
+	struct person *p;
+	size_t i;
 
-	(void)seen;
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->nseen++;
+	for (i = 0; i < seen->ncontacts; i++) {
+		c = &seen->contacts[i];
+		/* A person is known by a LID, a phone, or both. */
+		ck_assert_msg(c->lid != NULL || c->phone != NULL, "a contact with neither");
+		p = rec_person(r, c->lid, c->phone);
+		if (c->lid != NULL) {
+			p->has_lid = 1;
+			snprintf(p->lid, sizeof(p->lid), "%s", c->lid);
+		}
+		if (c->phone != NULL) {
+			p->has_phone = 1;
+			snprintf(p->phone, sizeof(p->phone), "%s", c->phone);
+		}
+		if (c->name != NULL) {
+			p->has_name = 1;
+			snprintf(p->name, sizeof(p->name), "%s", c->name);
+		}
+		if (c->business_name != NULL)
+			snprintf(p->business, sizeof(p->business), "%s", c->business_name);
+		p->known_only &= c->known_only;
+	}
+	for (i = 0; i < seen->ndms; i++) {
+		/* A direct chat names one of the burst's contacts by LID. */
+		p = rec_person(r, seen->dms[i], NULL);
+		ck_assert_msg(p->has_lid, "a direct chat with %s, who is no contact",
+		    seen->dms[i]);
+		p->dm = 1;
+	}
 }
 
 static void
@@ -149,7 +245,7 @@ ev_check(void *qcookie, const struct link_check_answer *a)
 	struct rec *r = qcookie;
 	size_t i;
 
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->nchecks++;
 	r->check_rc = a->rc;
 	r->check_n = a->n;
@@ -168,7 +264,7 @@ ev_about(void *qcookie, enum link_rc rc, int64_t retry_after_ms, const char *abo
 	struct rec *r = qcookie;
 
 	(void)retry_after_ms;
-	r->bad |= r->in_call;
+	r->bad |= in_call;
 	r->nabout++;
 	r->check_rc = rc;
 	snprintf(r->about, sizeof(r->about), "%s", about);
@@ -223,20 +319,91 @@ run_until(int (*cond)(void), int64_t ms)
 	return cond();
 }
 
+/* The session the cond_* below watch (rec, or another session's). */
+static struct rec *cur = &rec;
+
 static int
 last_is(enum link_state st)
 {
-	return rec.nstate > 0 && rec.states[rec.nstate - 1] == st;
+	return cur->nstate > 0 && cur->states[cur->nstate - 1] == st;
 }
 
-static int cond_pairing(void) { return last_is(LINK_PAIRING) && rec.npairing > 0; }
+static int
+has_state(const struct rec *r, enum link_state st)
+{
+	int i;
+
+	for (i = 0; i < r->nstate; i++)
+		if (r->states[i] == st)
+			return 1;
+	return 0;
+}
+
+static int cond_pairing(void) { return last_is(LINK_PAIRING) && cur->npairing > 0; }
 static int cond_up(void) { return last_is(LINK_UP); }
 static int cond_failed(void) { return last_is(LINK_FAILED); }
 static int cond_logged_out(void) { return last_is(LINK_LOGGED_OUT); }
-static int cond_check(void) { return rec.nchecks > 0; }
-static int cond_about(void) { return rec.nabout > 0; }
-static int cond_rotated(void) { return rec.npairing >= 2; }
+static int cond_check(void) { return cur->nchecks > 0; }
+static int cond_about(void) { return cur->nabout > 0; }
+static int cond_rotated(void) { return cur->npairing >= 2; }
 static int cond_never(void) { return 0; }
+static int cond_down(void) { return last_is(LINK_DOWN); }
+
+/* The person r knows as want (by its lid, else by its phone), or NULL. */
+static const struct person *
+find_person(const struct rec *r, const struct want_person *want)
+{
+	int i;
+
+	for (i = 0; i < r->npeople; i++) {
+		const struct person *p = &r->people[i];
+
+		if (want->lid != NULL ? p->has_lid && strcmp(p->lid, want->lid) == 0 :
+		    !p->has_lid && p->has_phone && strcmp(p->phone, want->phone) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static const struct want_person *want_seen;
+static size_t want_nseen;
+
+/* Every person of want_seen is known to rec. */
+static int
+cond_seen_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < want_nseen; i++)
+		if (want_seen[i].lid == NULL && want_seen[i].phone == NULL)
+			continue;
+		else if (find_person(cur, &want_seen[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Checks what rec knows of want: both ids as wanted, the name, the DM. */
+static void
+check_person(const struct rec *r, const struct want_person *want)
+{
+	const struct person *p = find_person(r, want);
+	const char *who = want->lid != NULL ? want->lid : want->phone;
+
+	ck_assert_msg(p != NULL, "%s was not seen", who);
+	ck_assert_msg(p->has_lid == (want->lid != NULL), "%s: a LID %s", who,
+	    p->has_lid ? p->lid : "(none)");
+	ck_assert_msg(p->has_phone == (want->phone != NULL), "%s: a phone %s", who,
+	    p->has_phone ? p->phone : "(none)");
+	if (want->phone != NULL)
+		ck_assert_str_eq(p->phone, want->phone);
+	if (want->name != NULL) {
+		ck_assert_msg(p->has_name, "%s: no name", who);
+		ck_assert_str_eq(p->name, want->name);
+	}
+	if (want->dm)
+		ck_assert_msg(p->dm, "%s: no direct chat", who);
+	ck_assert_msg(!p->known_only, "%s: seen only as known_only", who);
+}
 
 /* ---- the drivers ---- */
 
@@ -248,11 +415,17 @@ sim_setup(struct config *c)
 
 	snprintf(path, sizeof(path), "%s/net.json", dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	/* The pairing phone is an account (LID 101, push name Me); what it
+	 * sees: A in a direct chat, H in a group that hides H's number. */
 	fputs("{\"latencyMs\": 5, \"pairing\": {\"qrFirstMs\": 300, \"qrNextMs\": 150,"
 	    " \"qrCount\": 3, \"codeMs\": 400},"
 	    " \"accounts\": [{\"lid\": \"100\", \"phone\": \"14155550100\", \"name\": \"A\","
-	    " \"about\": \"At work\"}],"
-	    " \"sessions\": {\"VIEW\": {\"account\": \"14155550001\", \"dms\": [\"100\"]}}}",
+	    " \"about\": \"At work\"}, {\"lid\": \"101\", \"phone\": \"14155550001\","
+	    " \"name\": \"Me\"}, {\"lid\": \"103\", \"phone\": \"14155550103\", \"name\": \"H\"}],"
+	    " \"sessions\": {\"VIEW\": {\"account\": \"14155550001\", \"dms\": [\"100\"],"
+	    " \"groups\": [{\"jid\": \"120363000000000001@g.us\", \"subject\": \"G\","
+	    " \"members\": [{\"lid\": \"100\", \"role\": \"admin\"},"
+	    " {\"lid\": \"103\", \"phoneHidden\": true}]}]}}}",
 	    f);
 	fclose(f);
 	snprintf(c->sim_network, sizeof(c->sim_network), "%s", path);
@@ -272,6 +445,14 @@ sim_enter(struct link *l, const char *code)
 	char err[256];
 
 	return link_sim_link_code(l, code, err, sizeof(err));
+}
+
+static int
+sim_drop_conn(struct link *l, const char *id)
+{
+	char err[256];
+
+	return link_sim_drop(l, id, err, sizeof(err));
 }
 
 /* ---- the fake WhatsApp server's phone ---- */
@@ -304,7 +485,11 @@ fakewa_post_now(const char *path, const char *body)
 	if (status == 200 && (o = json_tokener_parse(buf)) != NULL) {
 		struct json_object *ok;
 
-		if (json_object_object_get_ex(o, "ok", &ok) && json_object_get_boolean(ok))
+		/* {"ok": true}, or an immediate fault that hit something. */
+		if ((json_object_object_get_ex(o, "ok", &ok) && json_object_get_boolean(ok)) ||
+		    (json_object_object_get_ex(o, "fired", &ok) &&
+		    json_object_array_length(ok) > 0) ||
+		    json_object_object_get_ex(o, "targets", &ok))
 			rc = 0;
 	}
 	json_object_put(o);
@@ -374,6 +559,23 @@ wa_enter(struct link *l, const char *code)
 	return fakewa_post("/code", body);
 }
 
+/* The network drops every login connection (no close frame). */
+static int
+wa_drop(struct link *l, const char *id)
+{
+	(void)l;
+	(void)id;
+	return fakewa_post_now("/fault", "{\"kind\":\"close\"}");
+}
+
+/* Someone writes to the account from a number, with no LID in the stanza. */
+static void
+wa_phone_only(void)
+{
+	ck_assert_int_eq(fakewa_post_now("/push", "{\"kind\":\"message\","
+	    "\"to\":\"15550000001\",\"from\":\"15551110003\",\"alt\":false}"), 0);
+}
+
 static void
 wa_setup(struct config *c)
 {
@@ -398,10 +600,27 @@ wa_setup(struct config *c)
 
 static const struct driver_case drivers[] = {
 	{ "sim", 1, "14155550001", sim_setup, sim_scan_phone, sim_enter,
-	    "14155550100", "4915112345678", "100@lid", "At work" },
+	    "14155550100", "4915112345678", "100@lid", "At work",
+	    "14155550001@s.whatsapp.net", "101@lid", "Me",
+	    { { "100", "14155550100", "A", 1 },
+	      /* in a group that hides the number */
+	      { "103", NULL, "H", 0 } },
+	    /* Every simulated account has a LID. */
+	    NULL, { NULL, NULL, NULL, 0 }, sim_drop_conn },
+	/* fakewa's fixtures.json: the account 15550000001 (Alice). */
 	{ "whatsapp", 0, "15550000001", wa_setup, wa_scan, wa_enter,
 	    "15551110001", "15559999999", "15551110001@s.whatsapp.net",
-	    "Hey there! I am using WhatsApp." },
+	    "Hey there! I am using WhatsApp.",
+	    /* The driver does not report the push name (fakewa sends it as
+	     * <success display_name>). */
+	    "15550000001@s.whatsapp.net", "100000000000001@lid", NULL,
+	    { /* "Team", addressed by phone: members come with both */
+	      { "200000000000001", "15551110001", NULL, 0 },
+	      /* "Neighbours", addressed by LID: the number where shown */
+	      { "200000000000003", "15551110003", NULL, 0 },
+	      /* ... and a member who hides it: LID and name only */
+	      { "200000000000004", NULL, "Frank", 0 } },
+	    wa_phone_only, { NULL, "15551110003", NULL, 0 }, wa_drop },
 };
 
 static const struct driver_case *drv;
@@ -433,17 +652,24 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* A session whose events go to r (its cookie). */
 static struct link_sess *
-new_sess(const char *id)
+new_sess_for(const char *id, struct rec *r)
 {
 	struct link_sess *ls;
 	char err[256];
 
-	rec.in_call = 1;
-	ls = link_sess_new(lk, drv->name, id, &rec, err, sizeof(err));
-	rec.in_call = 0;
+	in_call = 1;
+	ls = link_sess_new(lk, drv->name, id, r, err, sizeof(err));
+	in_call = 0;
 	ck_assert_msg(ls != NULL, "%s", err);
 	return ls;
+}
+
+static struct link_sess *
+new_sess(const char *id)
+{
+	return new_sess_for(id, &rec);
 }
 
 static int
@@ -451,25 +677,41 @@ call_start(struct link_sess *ls, const void *creds, size_t len)
 {
 	int rc;
 
-	rec.in_call = 1;
+	in_call = 1;
 	rc = link_start(ls, creds, len);
-	rec.in_call = 0;
+	in_call = 0;
 	return rc;
 }
 
-/* Pairs ls by QR; leaves its credentials in rec. */
+/* Pairs ls (whose events go to cur) by QR; leaves its credentials there. */
 static void
 pair_by_qr(struct link_sess *ls)
 {
 	ck_assert_int_eq(call_start(ls, NULL, 0), 0);
 	ck_assert_msg(run_until(cond_pairing, 5000), "no QR came");
-	ck_assert_int_eq(rec.pairing.kind, LINK_PAIR_QR);
-	ck_assert_int_gt(rec.pairing.expires_ms, clock_wall_ms());
-	ck_assert_int_eq(drv->scan(lk, rec.code, drv->account), 0);
+	ck_assert_int_eq(cur->pairing.kind, LINK_PAIR_QR);
+	ck_assert_int_gt(cur->pairing.expires_ms, clock_wall_ms());
+	ck_assert_int_eq(drv->scan(lk, cur->code, drv->account), 0);
 	ck_assert_msg(run_until(cond_up, 15000), "not up after the scan");
-	ck_assert_int_ge(rec.ncreds, 1);
-	ck_assert_int_ge(rec.npaired, 1);
-	ck_assert_str_eq(rec.phone, drv->account);
+	ck_assert_int_ge(cur->ncreds, 1);
+	ck_assert_int_ge(cur->npaired, 1);
+	ck_assert_str_eq(cur->phone, drv->account);
+}
+
+/* The identity r last got is the driver's account, as far as it knows it. */
+static void
+check_identity(const struct rec *r)
+{
+	ck_assert_int_ge(r->npaired, 1);
+	ck_assert_msg(r->id_has_jid, "no JID");
+	ck_assert_str_eq(r->id_jid, drv->id_jid);
+	ck_assert_str_eq(r->phone, drv->account);
+	ck_assert_msg(r->id_has_lid, "no LID");
+	ck_assert_str_eq(r->id_lid, drv->id_lid);
+	if (drv->id_push != NULL) {
+		ck_assert_msg(r->id_has_push, "no push name");
+		ck_assert_str_eq(r->id_push, drv->id_push);
+	}
 }
 
 START_TEST(contract_pair_by_qr_then_log_in_with_the_credentials)
@@ -483,9 +725,9 @@ START_TEST(contract_pair_by_qr_then_log_in_with_the_credentials)
 	pair_by_qr(ls);
 	memcpy(creds, rec.creds, rec.creds_len);
 	len = rec.creds_len;
-	rec.in_call = 1;
+	in_call = 1;
 	link_stop(ls);
-	rec.in_call = 0;
+	in_call = 0;
 	memset(&rec, 0, sizeof(rec));
 	run_until(cond_never, 50);
 	ck_assert_int_eq(rec.nstate, 0);
@@ -506,9 +748,9 @@ START_TEST(contract_lookups)
 	struct jid j;
 
 	pair_by_qr(ls);
-	rec.in_call = 1;
+	in_call = 1;
 	q = link_check(ls, phones, 3, &rec);
-	rec.in_call = 0;
+	in_call = 0;
 	ck_assert_ptr_nonnull(q);
 	ck_assert(run_until(cond_check, 5000));
 	run_until(cond_never, 50);
@@ -522,9 +764,9 @@ START_TEST(contract_lookups)
 	ck_assert_int_eq(rec.check_on[2], 1);
 	/* About. */
 	ck_assert_int_eq(jid_parse(drv->about_jid, strlen(drv->about_jid), &j), 0);
-	rec.in_call = 1;
+	in_call = 1;
 	q = link_about(ls, &j, &rec);
-	rec.in_call = 0;
+	in_call = 0;
 	ck_assert_ptr_nonnull(q);
 	ck_assert(run_until(cond_about, 5000));
 	ck_assert_str_eq(rec.about, drv->about_text);
@@ -571,9 +813,9 @@ START_TEST(contract_pair_by_code)
 	struct link_sess *ls = new_sess("C4");
 	int rc;
 
-	rec.in_call = 1;
+	in_call = 1;
 	rc = link_pair_code(ls, drv->account);
-	rec.in_call = 0;
+	in_call = 0;
 	ck_assert_int_eq(rc, 0);
 	ck_assert(run_until(cond_pairing, 5000));
 	ck_assert_int_eq(rec.pairing.kind, LINK_PAIR_CODE);
@@ -598,9 +840,9 @@ START_TEST(contract_logout_voids_the_credentials)
 	pair_by_qr(ls);
 	memcpy(creds, rec.creds, rec.creds_len);
 	len = rec.creds_len;
-	rec.in_call = 1;
+	in_call = 1;
 	link_logout(ls, NULL, 0);
-	rec.in_call = 0;
+	in_call = 0;
 	rec.nstate = 0;
 	run_until(cond_never, 50);
 	ck_assert_int_eq(rec.nstate, 0);	/* silently */
@@ -619,6 +861,167 @@ START_TEST(contract_garbage_credentials)
 
 	ck_assert_int_eq(call_start(ls, "not credentials", 15), 0);
 	ck_assert(run_until(cond_failed, 5000));
+	/* Said the way statusReason says it; never a reconnect. */
+	ck_assert_str_eq(rec.reason, "credentials_unreadable");
+	ck_assert(!has_state(&rec, LINK_UP) && !has_state(&rec, LINK_DOWN));
+	ck_assert_int_eq(rec.npaired, 0);
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+/* The paired account: at pairing, and again at each login. */
+START_TEST(contract_paired_identity)
+{
+	unsigned char creds[4096];
+	struct link_sess *ls = new_sess("C7");
+	size_t len;
+
+	pair_by_qr(ls);
+	check_identity(&rec);
+	memcpy(creds, rec.creds, rec.creds_len);
+	len = rec.creds_len;
+	in_call = 1;
+	link_stop(ls);
+	in_call = 0;
+	memset(&rec, 0, sizeof(rec));
+	ck_assert_int_eq(call_start(ls, creds, len), 0);
+	ck_assert(run_until(cond_up, 15000));
+	check_identity(&rec);
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+/*
+ * What the paired account sees: people by LID and phone, by LID only,
+ * and (where the driver can meet one) by phone only, with their names.
+ */
+START_TEST(contract_people_seen)
+{
+	struct link_sess *ls = new_sess("C8");
+	size_t i;
+
+	pair_by_qr(ls);
+	want_seen = drv->people;
+	want_nseen = N_ELEM(drv->people);
+	ck_assert_msg(run_until(cond_seen_all, 15000), "not everyone was seen");
+	for (i = 0; i < N_ELEM(drv->people); i++)
+		if (drv->people[i].lid != NULL || drv->people[i].phone != NULL)
+			check_person(&rec, &drv->people[i]);
+	/* The account itself is no contact of its own. */
+	for (i = 0; i < (size_t)rec.npeople; i++)
+		ck_assert_msg(!rec.people[i].has_phone ||
+		    strcmp(rec.people[i].phone, drv->account) != 0, "the account saw itself");
+	if (drv->phone_only == NULL)
+		fprintf(stderr, "check_link_contract: %s: no person known by phone only "
+		    "(every %s account has a LID): that part is skipped\n", drv->name,
+		    drv->name);
+	else {
+		drv->phone_only();
+		want_seen = &drv->phone_only_person;
+		want_nseen = 1;
+		ck_assert_msg(run_until(cond_seen_all, 15000), "%s was not seen by phone",
+		    drv->phone_only_person.phone);
+		check_person(&rec, &drv->phone_only_person);
+	}
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+/*
+ * Two sessions at once: each event comes with its own session's cookie.
+ * Both show a QR; the phone scans the first one's: only that one pairs.
+ */
+START_TEST(contract_two_sessions_keep_their_cookies)
+{
+	static struct rec a, b;
+	struct link_sess *la, *lb;
+	const char *phones[] = { drv->on };
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	la = new_sess_for("CA", &a);
+	lb = new_sess_for("CB", &b);
+	ck_assert_int_eq(call_start(la, NULL, 0), 0);
+	ck_assert_int_eq(call_start(lb, NULL, 0), 0);
+	cur = &a;
+	ck_assert_msg(run_until(cond_pairing, 5000), "no QR for A");
+	cur = &b;
+	ck_assert_msg(run_until(cond_pairing, 5000), "no QR for B");
+	ck_assert_str_ne(a.code, b.code);
+	ck_assert_int_eq(drv->scan(lk, a.code, drv->account), 0);
+	cur = &a;
+	ck_assert_msg(run_until(cond_up, 15000), "A not up after its QR was scanned");
+	ck_assert_int_ge(a.ncreds, 1);
+	ck_assert_int_ge(a.npaired, 1);
+	/* B heard nothing of it (a driver may hand over a new device's own
+	 * credentials before pairing: B's own, never A's). */
+	ck_assert(!has_state(&b, LINK_UP));
+	ck_assert_int_eq(b.npaired, 0);
+	ck_assert_int_eq(b.nseen, 0);
+	ck_assert(b.ncreds == 0 || a.creds_len != b.creds_len ||
+	    memcmp(a.creds, b.creds, a.creds_len) != 0);
+	/* Then B's own QR (maybe rotated meanwhile) pairs B. */
+	cur = &b;
+	ck_assert_msg(run_until(cond_pairing, 5000), "B stopped pairing");
+	ck_assert_int_eq(drv->scan(lk, b.code, drv->account), 0);
+	ck_assert_msg(run_until(cond_up, 15000), "B not up after its QR was scanned");
+	ck_assert_int_ge(b.ncreds, 1);
+	ck_assert(a.creds_len != b.creds_len ||
+	    memcmp(a.creds, b.creds, a.creds_len) != 0);
+	/* A query's answer comes with the query's own cookie. */
+	a.nchecks = b.nchecks = 0;
+	ck_assert_ptr_nonnull(link_check(lb, phones, 1, &b));
+	cur = &b;
+	ck_assert(run_until(cond_check, 5000));
+	run_until(cond_never, 50);
+	ck_assert_int_eq(a.nchecks, 0);
+	/* Stopping A leaves B up. */
+	a.nstate = b.nstate = 0;
+	in_call = 1;
+	link_stop(la);
+	in_call = 0;
+	run_until(cond_never, 200);
+	ck_assert_int_eq(a.nstate, 0);
+	ck_assert_int_eq(b.nstate, 0);
+	ck_assert_int_eq(a.bad + b.bad, 0);
+	link_sess_free(la);
+	link_sess_free(lb);
+	cur = &rec;
+}
+END_TEST
+
+/* A transient drop: DOWN with a reason, then the credentials log in again. */
+START_TEST(contract_transient_drop)
+{
+	unsigned char creds[4096];
+	struct link_sess *ls;
+	size_t len;
+	int i;
+
+	if (drv->drop == NULL) {
+		fprintf(stderr, "check_link_contract: %s: cannot provoke a drop: skipped\n",
+		    drv->name);
+		return;
+	}
+	ls = new_sess("C9");
+	pair_by_qr(ls);
+	memcpy(creds, rec.creds, rec.creds_len);
+	len = rec.creds_len;
+	ck_assert_int_eq(drv->drop(lk, "C9"), 0);
+	ck_assert_msg(run_until(cond_down, 15000), "no LINK_DOWN after the drop");
+	ck_assert_str_ne(rec.reason, "");
+	for (i = 0; i < rec.nstate; i++)
+		ck_assert_msg(rec.states[i] != LINK_FAILED && rec.states[i] != LINK_LOGGED_OUT,
+		    "a drop ended the session for good");
+	/* The daemon reconnects: a start with the credentials, no pairing. */
+	rec.npairing = 0;
+	ck_assert_int_eq(call_start(ls, creds, len), 0);
+	ck_assert_msg(run_until(cond_up, 15000), "not up again after the drop");
+	ck_assert_int_eq(rec.npairing, 0);
+	check_identity(&rec);
 	ck_assert_int_eq(rec.bad, 0);
 	link_sess_free(ls);
 }
@@ -643,6 +1046,10 @@ contract_suite(void)
 	tcase_add_test(tc, contract_pair_by_code);
 	tcase_add_test(tc, contract_logout_voids_the_credentials);
 	tcase_add_test(tc, contract_garbage_credentials);
+	tcase_add_test(tc, contract_paired_identity);
+	tcase_add_test(tc, contract_people_seen);
+	tcase_add_test(tc, contract_two_sessions_keep_their_cookies);
+	tcase_add_test(tc, contract_transient_drop);
 	suite_add_tcase(s, tc);
 	return s;
 }
