@@ -496,6 +496,36 @@ wa_client_on_count(struct wa_client *c, const struct wa_node *reply,
 	return 0;
 }
 
+/*
+ * The usync answer to w: 0 with *r (free with wa_usync_result_free), or
+ * -1 once w is answered with the failure: the IQ's, a malformed answer,
+ * or the query's own <error> (which carries WhatsApp's back-off).
+ */
+static int
+wa_client_usync_answer(struct wa_client *c, struct wa_iq_waiter *w,
+    const struct wa_node *reply, struct wa_usync_result *r)
+{
+	int code;
+	int64_t b;
+	enum wa_iq_status s;
+
+	if ((s = wa_iq_outcome(reply, &code, &b)) != WA_IQ_OK) {
+		wa_client_answer_failed(c, w, s, code, b);
+		return -1;
+	}
+	if (wa_usync_parse(reply, r) == -1) {
+		wa_client_answer_failed(c, w, WA_IQ_MALFORMED, 0, 0);
+		return -1;
+	}
+	if (r->error != 0) {
+		wa_client_answer_failed(c, w, wa_iq_status_of(r->error), r->error,
+		    r->backoff_s);
+		wa_usync_result_free(r);
+		return -1;
+	}
+	return 0;
+}
+
 /* Answers to a check: one entry per number asked, in that order. */
 static void
 wa_client_on_check(struct wa_client *c, struct wa_iq_waiter *w,
@@ -509,23 +539,9 @@ wa_client_on_check(struct wa_client *c, struct wa_iq_waiter *w,
 	const struct wa_usync_user *u;
 	const char *phone;
 	size_t i, k, np = 0, plen;
-	int code;
-	int64_t b;
-	enum wa_iq_status s;
 
-	if ((s = wa_iq_outcome(reply, &code, &b)) != WA_IQ_OK) {
-		wa_client_answer_failed(c, w, s, code, b);
+	if (wa_client_usync_answer(c, w, reply, &r) == -1)
 		return;
-	}
-	if (wa_usync_parse(reply, &r) == -1) {
-		wa_client_answer_failed(c, w, WA_IQ_MALFORMED, 0, 0);
-		return;
-	}
-	if (r.error != 0) {
-		wa_client_answer_failed(c, w, wa_iq_status_of(r.error), r.error,
-		    r.backoff_s);
-		goto out;
-	}
 	if ((a = calloc(ctx->n, sizeof(*a))) == NULL ||
 	    (people = calloc(ctx->n, sizeof(*people))) == NULL) {
 		wa_client_answer_failed(c, w, WA_IQ_MALFORMED, 0, 0);
@@ -584,23 +600,13 @@ wa_client_on_about(struct wa_client *c, struct wa_iq_waiter *w,
 	struct wa_event ev;
 	const struct wa_usync_user *u;
 	char *text = NULL;
-	int code;
-	int64_t b;
-	enum wa_iq_status s;
 
-	if ((s = wa_iq_outcome(reply, &code, &b)) != WA_IQ_OK) {
-		wa_client_answer_failed(c, w, s, code, b);
+	if (wa_client_usync_answer(c, w, reply, &r) == -1)
 		return;
-	}
-	if (wa_usync_parse(reply, &r) == -1) {
-		wa_client_answer_failed(c, w, WA_IQ_MALFORMED, 0, 0);
-		return;
-	}
 	u = r.n > 0 ? &r.users[0] : NULL;
-	if (r.error != 0 || (u != NULL && u->error != 0)) {
-		code = r.error != 0 ? r.error : u->error;
-		wa_client_answer_failed(c, w, wa_iq_status_of(code), code,
-		    r.error != 0 ? r.backoff_s : u->backoff_s);
+	if (u != NULL && u->error != 0) {
+		wa_client_answer_failed(c, w, wa_iq_status_of(u->error), u->error,
+		    u->backoff_s);
 		goto out;
 	}
 	wa_client_answer_event(&ev, WA_EVENT_ABOUT, w, WA_IQ_OK, 0, 0);
