@@ -4,7 +4,9 @@
  * turns out to be dead (the daemon restarted), the call reconnects once
  * and resends, but only when that cannot do the operation twice: either
  * nothing of the request went out, or the operation is one that is safe
- * to repeat (sessiond_repeatable).
+ * to repeat (sessiond_repeatable).  The daemon closes connections idle
+ * for a minute, so one unused for SESSIOND_KEEP_MS, or that the daemon
+ * has closed, is replaced before a request goes out on it.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -32,7 +34,11 @@ struct sessiond_client {
 	unsigned char	*rbuf;		/* IPC_HEADER_LEN + IPC_PAYLOAD_MAX */
 	size_t		 rlen;
 	char		 msg[160];	/* the last error reply's message */
+	int64_t		 used_ms;	/* monotonic: the kept connection's last call */
 };
+
+/* Half the daemon's idle bound (CLIENT_IDLE_MS): it never closes one in use. */
+#define SESSIOND_KEEP_MS	30000
 
 /* Outcomes of one attempt below the enum sessiond_rc level. */
 #define CALL_RETRY	(-1)	/* kept connection was dead: reconnect once */
@@ -87,6 +93,20 @@ sessiond_client_free(struct sessiond_client *c)
 	sessiond_close(c);
 	free(c->rbuf);
 	free(c);
+}
+
+/* Whether the kept connection may carry a request: fresh, and not closed. */
+static int
+sessiond_kept_usable(struct sessiond_client *c)
+{
+	char b;
+	ssize_t n;
+
+	if (clock_mono_ms() - c->used_ms > SESSIOND_KEEP_MS)
+		return 0;
+	n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n > 0 || (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR));
 }
 
 static int
@@ -286,6 +306,8 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 	    (frame = ipc_msg_frame(req, IPC_TYPE_REQUEST, &len)) == NULL)
 		goto out;
 	for (attempt = 0; attempt < 2; attempt++) {
+		if (c->fd != -1 && !sessiond_kept_usable(c))
+			sessiond_close(c);
 		kept = c->fd != -1;
 		if (!kept && (rc = sessiond_connect(c, deadline)) != SESSIOND_OK)
 			goto out;
@@ -299,6 +321,7 @@ sessiond_call(struct sessiond_client *c, struct json_object *req, int timeout_ms
 		if (rc != CALL_RETRY)
 			break;
 	}
+	c->used_ms = clock_mono_ms();
 	if (rc != SESSIOND_OK)
 		goto out;
 	if (ipc_msg_str(*resp, "error", &err, &errlen) == 0) {

@@ -4,7 +4,15 @@
  * never holds up the others.  A frame's header is checked before its
  * payload is read; a broken frame gets an error reply and closes that
  * connection only.
+ *
+ * No client can hold the daemon's connections: one without a request in
+ * flight is closed after CLIENT_IDLE_MS (CLIENT_PARTIAL_MS when it has
+ * sent half a frame), and when every slot or descriptor is taken the
+ * connection idle the longest makes room for the new one.  Clients are
+ * kept in order of activity, so both are cheap.  A client of ours
+ * (sessiond_client) reconnects when its kept connection was closed.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -12,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "ipc/ipc_frame.h"
 #include "sessiond/daemon_impl.h"
@@ -26,6 +35,40 @@ client_free(struct client *c)
 	free(c);
 }
 
+static void
+client_unlink(struct client *c)
+{
+	struct daemon *d = c->d;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		d->clients = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		d->clients_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* c was active now: it goes to the front. */
+static void
+client_touch(struct client *c)
+{
+	struct daemon *d = c->d;
+
+	c->active_ms = clock_mono_ms();
+	if (d->clients == c)
+		return;
+	client_unlink(c);
+	c->next = d->clients;
+	if (c->next != NULL)
+		c->next->prev = c;
+	else
+		d->clients_tail = c;
+	d->clients = c;
+}
+
 /* Closes the connection now; c lives on while requests still refer to it. */
 static void
 client_drop(struct client *c)
@@ -38,14 +81,74 @@ client_drop(struct client *c)
 	c->fd = -1;
 	c->dead = 1;
 	c->d->nclients--;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		c->d->clients = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	client_unlink(c);
 	if (c->refs == 0 && !c->busy)
 		client_free(c);
+}
+
+/* Nonzero when c has no request in flight (it may still owe a reply). */
+static int
+client_idle(const struct client *c)
+{
+	return c->refs == 0 && !c->busy && c->woff == c->wlen;
+}
+
+/* Closes the connection idle the longest.  Returns 0, or -1 when none is. */
+static int
+client_evict(struct daemon *d)
+{
+	struct client *c;
+
+	for (c = d->clients_tail; c != NULL; c = c->prev)
+		if (client_idle(c)) {
+			client_drop(c);
+			return 0;
+		}
+	return -1;
+}
+
+static void
+client_sweep(void *arg)
+{
+	struct daemon *d = arg;
+	struct client *c, *prev;
+	int64_t now = clock_mono_ms();
+	size_t n = 0;
+
+	d->client_sweep = NULL;
+	/* From the least recently active, as far as anyone can be due. */
+	for (c = d->clients_tail; c != NULL &&
+	    now - c->active_ms >= CLIENT_PARTIAL_MS; c = prev) {
+		prev = c->prev;
+		if (client_idle(c) && now - c->active_ms >=
+		    (c->rlen > 0 ? CLIENT_PARTIAL_MS : CLIENT_IDLE_MS)) {
+			client_drop(c);
+			n++;
+		}
+	}
+	if (n > 0)
+		log_debug("client: closed %zu idle connections", n);
+	d->client_sweep = loop_timer_add(d->loop, CLIENT_SWEEP_MS, client_sweep, d);
+}
+
+int
+client_sweep_start(struct daemon *d)
+{
+	d->client_sweep = loop_timer_add(d->loop, CLIENT_SWEEP_MS, client_sweep, d);
+	return d->client_sweep != NULL ? 0 : -1;
+}
+
+size_t
+client_max(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	/* Half the descriptors: the links, the database and the rest need theirs. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return CLIENTS_CAP;
+	n = rl.rlim_cur / 2;
+	return n > CLIENTS_CAP ? CLIENTS_CAP : n < CLIENTS_MIN ? CLIENTS_MIN : (size_t)n;
 }
 
 void
@@ -80,6 +183,7 @@ client_flush(struct client *c)
 		n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
 		if (n > 0) {
 			c->woff += (size_t)n;
+			client_touch(c);
 			continue;
 		}
 		if (n == -1 && errno == EINTR)
@@ -196,6 +300,7 @@ client_read(struct client *c)
 	while (n == -1 && errno == EINTR);
 	if (n > 0) {
 		c->rlen += (size_t)n;
+		client_touch(c);
 		if (client_frames(c) == -1)
 			return;
 	} else if (n == 0 || errno != EAGAIN) {
@@ -222,6 +327,37 @@ client_io(struct loop_io *io, int events, void *arg)
 		client_free(c);
 }
 
+static void
+client_accept_again(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->accept_timer = NULL;
+	if (d->lio != NULL)
+		(void)loop_io_mod(d->lio, LOOP_READ);
+}
+
+/*
+ * Out of descriptors (EMFILE, ENFILE): the waiting connection stays
+ * queued and the level-triggered loop would call us again at once, so
+ * the idle connection of longest standing goes, or else accepting pauses
+ * a moment.  An episode is logged once.
+ */
+static int
+client_accept_starved(struct daemon *d)
+{
+	if (!d->accept_refusing)
+		log_warn("accept: out of descriptors with %zu connections; closing "
+		    "idle ones, pausing while none is", d->nclients);
+	d->accept_refusing = 1;
+	if (client_evict(d) == 0)
+		return 0;
+	if (d->accept_timer == NULL && loop_io_mod(d->lio, 0) == 0)
+		d->accept_timer = loop_timer_add(d->loop, ACCEPT_PAUSE_MS,
+		    client_accept_again, d);
+	return -1;
+}
+
 void
 client_accept(struct loop_io *io, int events, void *arg)
 {
@@ -236,13 +372,20 @@ client_accept(struct loop_io *io, int events, void *arg)
 		if (fd == -1) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN)
+			if ((errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) && client_accept_starved(d) == 0)
+				continue;
+			if (errno != EAGAIN && errno != EMFILE && errno != ENFILE &&
+			    errno != ENOBUFS && errno != ENOMEM)
 				log_warn("accept");
 			return;
 		}
-		if (d->nclients >= CLIENTS_MAX) {
-			log_warnx("client: %d connections already, refusing one",
-			    CLIENTS_MAX);
+		/* Full: the connection idle the longest makes room. */
+		if (d->nclients >= d->clients_max && client_evict(d) == -1) {
+			if (!d->accept_refusing)
+				log_warnx("client: %zu connections, all busy; refusing "
+				    "new ones", d->nclients);
+			d->accept_refusing = 1;
 			close(fd);
 			continue;
 		}
@@ -263,10 +406,14 @@ client_accept(struct loop_io *io, int events, void *arg)
 			continue;
 		}
 		d->nclients++;
+		d->accept_refusing = 0;
 		c->next = d->clients;
 		if (c->next != NULL)
 			c->next->prev = c;
+		else
+			d->clients_tail = c;
 		d->clients = c;
+		c->active_ms = clock_mono_ms();
 	}
 }
 
@@ -274,6 +421,11 @@ void
 client_close_all(struct daemon *d)
 {
 	struct client *c;
+
+	loop_timer_cancel(d->client_sweep);
+	d->client_sweep = NULL;
+	loop_timer_cancel(d->accept_timer);
+	d->accept_timer = NULL;
 
 	while ((c = d->clients) != NULL) {
 		c->closing = 1;

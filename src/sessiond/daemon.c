@@ -367,7 +367,8 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 		snprintf(err, errlen, "signals: %s", strerror(errno));
 		goto fail;
 	}
-	if (daemon_listen(d, err, errlen) == -1)
+	d->clients_max = client_max();
+	if (daemon_listen(d, err, errlen) == -1 || client_sweep_start(d) == -1)
 		goto fail;
 	if (daemon_sync(d, 0) == -1) {
 		snprintf(err, errlen, "%s: cannot read the sessions", cfg->database);
@@ -375,9 +376,9 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 	}
 	if (jwksd_start(d, err, errlen) == -1)
 		goto fail;
-	log_info("listening on %s as %s; holding %zu sessions (new sessions get "
-	    "the %s link)", cfg->socket, d->gateway_id, hmap_count(d->sessions),
-	    cfg->link);
+	log_info("listening on %s as %s (at most %zu connections); holding %zu "
+	    "sessions (new sessions get the %s link)", cfg->socket, d->gateway_id,
+	    d->clients_max, hmap_count(d->sessions), cfg->link);
 	*out = d;
 	return 0;
 fail:

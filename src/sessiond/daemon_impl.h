@@ -37,7 +37,13 @@
 #include "sessiond/ratelimit.h"
 #include "sessiond/writer.h"
 
-#define CLIENTS_MAX		1024	/* connections at once */
+#define CLIENTS_CAP		4096	/* connections at once, at most; fewer when
+					 * RLIMIT_NOFILE is low (daemon_clients_max) */
+#define CLIENTS_MIN		16
+#define CLIENT_IDLE_MS		60000	/* no request in flight: closed after this */
+#define CLIENT_PARTIAL_MS	10000	/* half a frame, no progress: closed after */
+#define CLIENT_SWEEP_MS		5000
+#define ACCEPT_PAUSE_MS		250	/* out of descriptors: accept again after */
 #define CLIENT_INFLIGHT_MAX	64	/* requests in flight per connection */
 #define CLIENT_WBUF_HIGH	(256 * 1024)	/* stop reading above this */
 #define LOOKUP_BACKOFF_MIN_MS	60000	/* after a rate-overlimit */
@@ -69,8 +75,12 @@ struct daemon {
 	struct loop_io	*lio;
 	int		 sigfd;
 	struct loop_io	*sigio;
-	size_t		 nclients;
-	struct client	*clients;	/* live connections */
+	size_t		 nclients, clients_max;
+	/* live connections, the most recently active first */
+	struct client	*clients, *clients_tail;
+	struct loop_timer *client_sweep;
+	struct loop_timer *accept_timer;	/* accepting paused until then */
+	int		 accept_refusing;	/* an episode is logged once */
 
 	struct hmap	*sessions;	/* id -> struct session */
 	struct hmap	*lookups;	/* "c|session|phone", "a|session|jid" -> lookup */
@@ -142,7 +152,8 @@ struct client {
 	int		 closing;	/* close once wbuf is flushed */
 	int		 busy;		/* in client_io: not to be freed yet */
 	int		 events;	/* current loop interest */
-	struct client	*prev, *next;
+	int64_t		 active_ms;	/* monotonic: the last byte in or out */
+	struct client	*prev, *next;	/* daemon.clients, by activity */
 };
 
 enum request_op { OP_PING, OP_STATUS, OP_CONNECT, OP_DISCONNECT, OP_CHECK,
@@ -193,6 +204,10 @@ struct lookup {
 };
 
 /* client.c */
+/* How many connections this process can hold, from RLIMIT_NOFILE. */
+size_t client_max(void);
+/* Starts the sweep of idle connections (once, at start). 0 or -1. */
+int client_sweep_start(struct daemon *d);
 void client_accept(struct loop_io *io, int events, void *arg);
 /* Queues a frame (copied) for c; drops c when it cannot keep up. */
 void client_send(struct client *c, const unsigned char *buf, size_t len);

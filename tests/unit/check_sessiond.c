@@ -3,6 +3,7 @@
  * and database with a simulated network, driven through the client
  * library (src/ipc) and through raw sockets for broken peers.
  */
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,6 +36,7 @@
 static char dir[200], conf[256], db[256], sock[256], netf[256], logpath[256];
 static pid_t pid = -1;
 static struct sessiond_client *cl;
+static rlim_t spawn_nofile;	/* the daemon's RLIMIT_NOFILE; 0: inherited */
 
 /* ---- fixture ---- */
 
@@ -123,6 +125,12 @@ spawn(void)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if ((fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1)
 			dup2(fd, 2);
+		if (spawn_nofile > 0) {
+			struct rlimit rl = { spawn_nofile, spawn_nofile };
+
+			if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+				_exit(126);
+		}
 		execl(SESSIOND_BIN, SESSIOND_BIN, "--config", conf, "--foreground",
 		    (char *)NULL);
 		_exit(127);
@@ -891,6 +899,154 @@ START_TEST(half_a_frame_stalls_nobody)
 }
 END_TEST
 
+/* Lines of the daemon's log that contain needle. */
+static int
+log_count(const char *needle)
+{
+	char line[1024];
+	FILE *f = fopen(logpath, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* The daemon's CPU time so far, in ms. */
+static long
+daemon_cpu_ms(void)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	int fd, k;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ck_assert_int_ne(fd = open(path, O_RDONLY), -1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	/* Fields 14 and 15 (utime, stime), counted after the ")" of comm. */
+	ck_assert_ptr_nonnull(p = strrchr(buf, ')'));
+	for (k = 0; k < 11 && (p = strchr(p + 1, ' ')) != NULL; k++)
+		;
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, " %lu %lu", &ut, &st), 2);
+	return (long)((ut + st) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
+}
+
+/* Raises this process's own descriptor limit to n, or says why it cannot. */
+static int
+want_fds(rlim_t n)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur >= n)
+		return 1;
+	if (rl.rlim_max < n)
+		return 0;
+	rl.rlim_cur = n;
+	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
+#define NIDLE	2000
+#define NHALF	200
+
+/*
+ * Issue 13: idle connections and half-written frames filled every slot
+ * (1024) and nobody else got an answer.  Now the connection idle the
+ * longest makes room, and lookups answer within their deadline all along.
+ */
+START_TEST(idle_connections_cannot_wedge_the_daemon)
+{
+	static int idle[NIDLE], half[NHALF];
+	static const char body[] = "{\"id\":9,\"op\":\"ping\"}";
+	unsigned char h[IPC_HEADER_LEN];
+	struct sessiond_check_result r[1];
+	char phone[16];
+	int i, ra, closed = 0;
+	int64_t t0;
+
+	if (!want_fds(NIDLE + NHALF + 64)) {
+		fprintf(stderr, "idle_connections_cannot_wedge_the_daemon: skipped, "
+		    "RLIMIT_NOFILE's hard limit is below %d\n", NIDLE + NHALF + 64);
+		return;
+	}
+	/* Debian's default soft limit: room for 512 connections. */
+	spawn_nofile = 1024;
+	restart("lookups_per_minute = 100000\nlookup_burst = 1000\ncheck_cache_s = 0\n", 5);
+	spawn_nofile = 0;
+	ipc_frame_header(h, IPC_TYPE_REQUEST, strlen(body));
+	for (i = 0; i < NIDLE; i++) {
+		idle[i] = raw_connect();
+		if (i % 100 == 99) {
+			/* Lookups keep answering in time while the flood goes on. */
+			snprintf(phone, sizeof(phone), "141555%05d", i);
+			t0 = clock_mono_ms();
+			ck_assert_int_eq(check1("S1", phone, r, &ra), SESSIOND_OK);
+			ck_assert_int_lt(clock_mono_ms() - t0, T);
+		}
+	}
+	for (i = 0; i < NHALF; i++) {
+		half[i] = raw_connect();
+		raw_bytes(half[i], h, sizeof(h));
+		raw_bytes(half[i], body, 4);
+	}
+	for (i = 0; i < 20; i++) {
+		snprintf(phone, sizeof(phone), "141556%05d", i);
+		t0 = clock_mono_ms();
+		ck_assert_int_eq(check1("S1", phone, r, &ra), SESSIOND_OK);
+		ck_assert_int_lt(clock_mono_ms() - t0, T);
+		ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	}
+	/* The oldest idle ones were closed to make room. */
+	for (i = 0; i < NIDLE; i++) {
+		char b;
+
+		closed += recv(idle[i], &b, 1, MSG_DONTWAIT) == 0;
+		close(idle[i]);
+	}
+	for (i = 0; i < NHALF; i++)
+		close(half[i]);
+	ck_assert_int_gt(closed, 0);
+	ck_assert_int_eq(log_count("all busy"), 0);
+}
+END_TEST
+
+/*
+ * Issue 13: with RLIMIT_NOFILE at 64 and 70 idle connections, accept
+ * failed with EMFILE, the listening socket stayed readable and the loop
+ * spun at 100% CPU, logging every turn; a ping timed out.
+ */
+START_TEST(few_descriptors_neither_spin_nor_refuse)
+{
+	static int fds[70];
+	int i;
+	long cpu;
+
+	spawn_nofile = 64;
+	restart(NULL, 5);
+	spawn_nofile = 0;
+	for (i = 0; i < 70; i++)
+		fds[i] = raw_connect();
+	usleep(200000);
+	cpu = daemon_cpu_ms();
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	usleep(1000000);
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);
+	/* A second of (idle) waiting costs the daemon next to nothing. */
+	ck_assert_int_lt(daemon_cpu_ms() - cpu, 300);
+	ck_assert_int_le(log_count("accept"), 2);
+	for (i = 0; i < 70; i++)
+		close(fds[i]);
+}
+END_TEST
+
 START_TEST(client_leaving_mid_request)
 {
 	struct sessiond_check_result r[1];
@@ -1623,6 +1779,8 @@ sessiond_suite(void)
 	    0, N_ELEM(malformed));
 	tcase_add_test(tc, half_a_frame_stalls_nobody);
 	tcase_add_test(tc, client_leaving_mid_request);
+	tcase_add_test(tc, idle_connections_cannot_wedge_the_daemon);
+	tcase_add_test(tc, few_descriptors_neither_spin_nor_refuse);
 	tcase_add_test(tc, many_concurrent_clients);
 	suite_add_tcase(s, tc);
 
