@@ -7,7 +7,15 @@
  *       (the round trip must hold);
  *   1-3 the rest is what a fake daemon (a thread on a Unix socket in a
  *       temporary directory) answers to a check, about or status call;
- *       the client must return a known code and well-formed results.
+ *       the client must return a known code and well-formed results;
+ *   4   the rest is a JSON object read as a session and as a pairing
+ *       (ipc/ipc_session.h), whole and through its "session" and
+ *       "pairing" members: what is read is NUL-terminated within its
+ *       field, and writing it out and reading it back gives it again;
+ *   5   the fake daemon answers a session call (session_get, or a
+ *       session_wait when the answer's length is odd): the session and
+ *       pairing read from it hold the same.
+ * The first byte's value modulo 6 is the mode.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -23,8 +31,10 @@
 
 #include <json-c/json.h>
 
+#include "common/status.h"
 #include "ipc/ipc_frame.h"
 #include "ipc/ipc_msg.h"
+#include "ipc/ipc_session.h"
 #include "ipc/sessiond_client.h"
 
 #define FUZZ_PHONE	"14155550123"
@@ -183,12 +193,81 @@ fuzz_str_ok(const char *s, size_t cap)
 		__builtin_trap();
 }
 
+/* A session as read: every string ends within its field, the status is one. */
+static void
+fuzz_session_ok(const struct store_session *s)
+{
+	fuzz_str_ok(s->id, sizeof(s->id));
+	fuzz_str_ok(s->org, sizeof(s->org));
+	fuzz_str_ok(s->link, sizeof(s->link));
+	fuzz_str_ok(s->label, sizeof(s->label));
+	fuzz_str_ok(s->status, sizeof(s->status));
+	fuzz_str_ok(s->reason, sizeof(s->reason));
+	fuzz_str_ok(s->phone, sizeof(s->phone));
+	fuzz_str_ok(s->jid, sizeof(s->jid));
+	fuzz_str_ok(s->lid, sizeof(s->lid));
+	fuzz_str_ok(s->push_name, sizeof(s->push_name));
+	fuzz_str_ok(s->gateway_id, sizeof(s->gateway_id));
+	if (status_parse(s->status, strlen(s->status)) < 0 || s->created_ms < 0 ||
+	    s->updated_ms < 0 || s->last_connected_ms < 0)
+		__builtin_trap();
+}
+
+static void
+fuzz_pairing_ok(const struct ipc_pairing *p)
+{
+	fuzz_str_ok(p->code, sizeof(p->code));
+	if ((p->kind != 'q' && p->kind != 'c') || p->code[0] == '\0' ||
+	    p->expires_ms < 0)
+		__builtin_trap();
+}
+
+/* Reads obj as a session and as a pairing; what reads must round-trip. */
+static void
+fuzz_session_json(struct json_object *obj)
+{
+	struct store_session s, s2;
+	struct ipc_pairing p, p2;
+	struct json_object *o;
+
+	if (ipc_session_from_json(obj, &s) == 0) {
+		fuzz_session_ok(&s);
+		if ((o = ipc_session_to_json(&s)) == NULL ||
+		    ipc_session_from_json(o, &s2) != 0 || memcmp(&s, &s2, sizeof(s)) != 0)
+			__builtin_trap();
+		json_object_put(o);
+	}
+	if (ipc_pairing_from_json(obj, &p) == 0) {
+		fuzz_pairing_ok(&p);
+		if ((o = ipc_pairing_to_json(&p)) == NULL ||
+		    ipc_pairing_from_json(o, &p2) != 0 || memcmp(&p, &p2, sizeof(p)) != 0)
+			__builtin_trap();
+		json_object_put(o);
+	}
+}
+
+static void
+fuzz_session(const uint8_t *data, size_t size)
+{
+	struct json_object *obj, *v;
+
+	if ((obj = ipc_msg_parse((const char *)data, size)) == NULL)
+		return;
+	fuzz_session_json(obj);
+	if (json_object_object_get_ex(obj, "session", &v))
+		fuzz_session_json(v);
+	if (json_object_object_get_ex(obj, "pairing", &v))
+		fuzz_session_json(v);
+	json_object_put(obj);
+}
+
 static void
 fuzz_client(int mode, const uint8_t *data, size_t size)
 {
 	static const char *const phones[] = { FUZZ_PHONE };
 	struct sessiond_check_result res[1];
 	struct sessiond_status st;
+	struct sessiond_session ss;
 	struct sessiond_client *c;
 	char about[SESSIOND_ABOUT_MAX + 1];
 	struct timespec ts;
@@ -220,11 +299,20 @@ fuzz_client(int mode, const uint8_t *data, size_t size)
 		if (retry < 0)
 			__builtin_trap();
 		break;
-	default:
+	case 3:
 		rc = sessiond_session_status(c, "S1", FUZZ_TIMEOUT_MS, &st);
 		fuzz_str_ok(st.reason, sizeof(st.reason));
 		if (rc == SESSIOND_OK && st.connected != 0 && st.connected != 1)
 			__builtin_trap();
+		break;
+	default:
+		rc = size % 2 ? sessiond_session_wait(c, "S1", 7, 100, FUZZ_TIMEOUT_MS, &ss) :
+		    sessiond_session_call(c, "session_get", "S1", FUZZ_TIMEOUT_MS, &ss);
+		if (rc == SESSIOND_OK) {
+			fuzz_session_ok(&ss.s);
+			if (ss.pairing.kind != 0)
+				fuzz_pairing_ok(&ss.pairing);
+		}
 		break;
 	}
 	if (rc < SESSIOND_OK || rc > SESSIOND_ERROR || sessiond_rc_str(rc) == NULL)
@@ -248,9 +336,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (data[0] % 4 == 0)
+	switch (data[0] % 6) {
+	case 0:
 		fuzz_codec(data + 1, size - 1);
-	else
-		fuzz_client(data[0] % 4, data + 1, size - 1);
+		break;
+	case 4:
+		fuzz_session(data + 1, size - 1);
+		break;
+	default:
+		fuzz_client(data[0] % 6, data + 1, size - 1);
+		break;
+	}
 	return 0;
 }
