@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_ID_MAX		64	/* org, session, key ids: [A-Za-z0-9_-]{1,64} */
 #define STORE_CURSOR_KEY_LEN	32
 
@@ -290,6 +290,20 @@ int store_member_upsert(struct store *st, int64_t group_id, int64_t contact_id,
 /* The session's contact lid is no longer a member of group_id. */
 int store_member_remove(struct store *st, int64_t group_id, int64_t session_rowid,
     const char *lid);
+
+/* ---- a session's live-lookup limits, kept across daemon restarts ---- */
+struct store_limits {
+	int64_t		 bucket_ms;	/* the token bucket's theoretical arrival
+					 * time (GCRA), wall clock ms */
+	int64_t		 day;		/* UTC day number of day_count */
+	int64_t		 day_count;	/* lookups spent that day */
+	int64_t		 backoff_until_ms;	/* wall clock; 0: no back-off */
+	int64_t		 backoff_ms;	/* the last back-off's length */
+};
+/* STORE_NOTFOUND when nothing was kept for the session. */
+int store_limits_get(struct store *st, int64_t session_rowid, struct store_limits *out);
+int store_limits_put(struct store *st, int64_t session_rowid,
+    const struct store_limits *l, int64_t now_ms);
 
 /* ---- check cache ---- */
 struct store_check {

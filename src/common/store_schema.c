@@ -167,10 +167,28 @@ static const char store_schema_v2[] =
 ") WITHOUT ROWID;"
 "PRAGMA user_version = 2;";
 
+/*
+ * Version 3: a session's live-lookup limits (the token bucket, the day's
+ * count, WhatsApp's back-off) survive a daemon restart, so that a crash or
+ * a deploy hands no session a fresh budget.
+ */
+static const char store_schema_v3[] =
+"CREATE TABLE session_limits ("
+"  session INTEGER PRIMARY KEY REFERENCES sessions(sid) ON DELETE CASCADE,"
+"  bucket_ms INTEGER NOT NULL,"
+"  day INTEGER NOT NULL,"
+"  day_count INTEGER NOT NULL,"
+"  backoff_until_ms INTEGER NOT NULL,"
+"  backoff_ms INTEGER NOT NULL,"
+"  updated_ms INTEGER NOT NULL"
+");"
+"PRAGMA user_version = 3;";
+
 /* migrations[v] takes a database from user_version v to v + 1 and says so. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
+	store_schema_v3,
 };
 
 static int

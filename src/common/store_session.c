@@ -296,3 +296,41 @@ store_creds_delete(struct store *st, int64_t session_rowid)
 	sqlite3_bind_int64(s, 1, session_rowid);
 	return store_exec_stmt(st, s);
 }
+
+int
+store_limits_get(struct store *st, int64_t session_rowid, struct store_limits *out)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_LIMITS_GET);
+	int rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, session_rowid);
+	if ((rc = store_step_row(st, s)) == STORE_OK) {
+		out->bucket_ms = sqlite3_column_int64(s, 0);
+		out->day = sqlite3_column_int64(s, 1);
+		out->day_count = sqlite3_column_int64(s, 2);
+		out->backoff_until_ms = sqlite3_column_int64(s, 3);
+		out->backoff_ms = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_limits_put(struct store *st, int64_t session_rowid,
+    const struct store_limits *l, int64_t now_ms)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_LIMITS_PUT);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, session_rowid);
+	sqlite3_bind_int64(s, 2, l->bucket_ms);
+	sqlite3_bind_int64(s, 3, l->day);
+	sqlite3_bind_int64(s, 4, l->day_count);
+	sqlite3_bind_int64(s, 5, l->backoff_until_ms);
+	sqlite3_bind_int64(s, 6, l->backoff_ms);
+	sqlite3_bind_int64(s, 7, now_ms);
+	return store_exec_stmt(st, s);
+}

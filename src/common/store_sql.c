@@ -160,6 +160,14 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_MEMBER_REMOVE] = "DELETE FROM group_members WHERE grp = ?1 AND contact ="
 	    " (SELECT id FROM contacts WHERE session = ?2 AND lid = ?3)",
 
+	[SS_LIMITS_GET] = "SELECT bucket_ms, day, day_count, backoff_until_ms,"
+	    " backoff_ms FROM session_limits WHERE session = ?1",
+	[SS_LIMITS_PUT] = "INSERT INTO session_limits (session, bucket_ms, day,"
+	    " day_count, backoff_until_ms, backoff_ms, updated_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (session) DO UPDATE SET"
+	    " bucket_ms = excluded.bucket_ms, day = excluded.day,"
+	    " day_count = excluded.day_count, backoff_until_ms = excluded.backoff_until_ms,"
+	    " backoff_ms = excluded.backoff_ms, updated_ms = excluded.updated_ms",
 	[SS_CHECK_GET] = "SELECT on_whatsapp, jid, checked_ms FROM check_cache"
 	    " WHERE session = ?1 AND phone = ?2",
 	[SS_CHECK_PUT] = "INSERT INTO check_cache (session, phone, on_whatsapp, jid,"

@@ -401,6 +401,7 @@ daemon_run(struct daemon *d)
 	session_shutdown_all(d);
 	client_close_all(d);
 	keyuse_flush(d);
+	limits_flush(d);
 	log_info("stopped");
 	return rc;
 }

@@ -12,6 +12,7 @@
  *   seen.c     what sessions see -> the store
  *   checkcache.c  the check cache, written behind
  *   keyuse.c   API key last use -> the store, coalesced
+ *   limits.c   lookup limits -> the store, kept across restarts
  *   writer.c   every store write, on a thread of its own
  *   jwksd.c    the JWKS download in a worker thread
  */
@@ -97,6 +98,9 @@ struct daemon {
 	struct hmap	*keyuse;	/* key id -> int64_t last use (ms) */
 	struct loop_timer *keyuse_timer;
 
+	size_t		 nlimits_dirty;
+	struct loop_timer *limits_timer;
+
 	struct jwksd	*jwks;
 };
 
@@ -137,6 +141,7 @@ struct session {
 	uint64_t	 seq;		/* bumps on every change a client can see */
 	struct swait	*waits;
 	int		 mark;		/* reload: still in the database */
+	int		 limits_dirty;	/* lookup limits changed, not yet written */
 };
 
 struct client {
@@ -304,6 +309,14 @@ int checkcache_get(struct daemon *d, const struct session *s, const char *phone,
 void checkcache_put(struct daemon *d, const struct session *s, const char *phone,
     const struct store_check *c);
 void checkcache_free(struct daemon *d);
+
+/* limits.c */
+/* Reads what was kept of s's lookup limits (at load). */
+void limits_load(struct session *s);
+/* s's limits changed: written behind. */
+void limits_changed(struct session *s);
+/* Writes every change now (shutdown, and the timer). */
+void limits_flush(struct daemon *d);
 
 /* keyuse.c */
 int keyuse_note(struct daemon *d, const char *key_id, int64_t at_ms);

@@ -12,6 +12,7 @@ src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/hmap.c src/sessiond/hmap.h \
 	src/sessiond/jwksd.c \
 	src/sessiond/keyuse.c \
+	src/sessiond/limits.c \
 	src/sessiond/link.c src/sessiond/link.h src/sessiond/link_impl.h \
 	src/sessiond/link_sim.c src/sessiond/link_whatsapp.c \
 	src/sessiond/lookup.c \

@@ -206,6 +206,7 @@ lookup_budget(struct daemon *d, struct session *s, struct request *r, size_t n)
 		    "the session's live-lookup budget is spent");
 		return -1;
 	}
+	limits_changed(s);
 	return 0;
 }
 
@@ -322,7 +323,10 @@ lookup_link_error(struct lookup *lk, enum link_rc rc, int64_t retry_after_ms)
 
 	lk->q = NULL;		/* the link is done with it */
 	if (rc == LINK_OK) {
-		s->lookup_backoff_ms = 0;
+		if (s->lookup_backoff_ms != 0) {
+			s->lookup_backoff_ms = 0;
+			limits_changed(s);
+		}
 		return 0;
 	}
 	if (rc == LINK_RATE_OVERLIMIT) {
@@ -332,6 +336,7 @@ lookup_link_error(struct lookup *lk, enum link_rc rc, int64_t retry_after_ms)
 		    s->lookup_backoff_ms * 2 > LOOKUP_BACKOFF_MAX_MS ?
 		    LOOKUP_BACKOFF_MAX_MS : s->lookup_backoff_ms * 2;
 		s->lookup_backoff_until = clock_mono_ms() + s->lookup_backoff_ms;
+		limits_changed(s);
 		log_warnx("session %s: WhatsApp reported rate-overlimit; no live "
 		    "lookups for %lld s", s->row.id,
 		    (long long)lookup_ceil_s(s->lookup_backoff_ms));

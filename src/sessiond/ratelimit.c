@@ -35,3 +35,21 @@ ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c, int n,
 	r->day_count += n;
 	return 0;
 }
+
+int64_t
+ratelimit_save(const struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t mono_ms, int64_t wall_ms)
+{
+	int64_t ahead = ratelimit_ceil_div(r->tat, c->per_minute) - mono_ms;
+
+	return ahead > 0 ? wall_ms + ahead : 0;
+}
+
+void
+ratelimit_restore(struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t saved_wall_ms, int64_t mono_ms, int64_t wall_ms)
+{
+	int64_t ahead = saved_wall_ms - wall_ms;
+
+	r->tat = ahead > 0 ? (mono_ms + ahead) * c->per_minute : 0;
+}

@@ -28,4 +28,14 @@ struct ratelimit {
 int64_t ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c,
     int n, int64_t mono_ms, int64_t wall_ms);
 
+/*
+ * The bucket's arrival time as a wall clock time (ms, rounded up), to
+ * keep across restarts; and back from one.  A bucket saved full, or a
+ * time already past, restores as full.
+ */
+int64_t ratelimit_save(const struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t mono_ms, int64_t wall_ms);
+void ratelimit_restore(struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t saved_wall_ms, int64_t mono_ms, int64_t wall_ms);
+
 #endif

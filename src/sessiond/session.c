@@ -81,11 +81,17 @@ session_clear_pairing(struct session *s)
  * before that: a new WhatsApp device has its keys from the start), or
  * its own configuration pairs the session.
  */
+static int
+session_has_account(const struct session *s)
+{
+	return s->creds != NULL && (s->row.jid[0] != '\0' || s->row.lid[0] != '\0' ||
+	    s->row.phone[0] != '\0');
+}
+
 int
 session_paired(const struct session *s)
 {
-	return (s->creds != NULL && (s->row.jid[0] != '\0' || s->row.lid[0] != '\0' ||
-	    s->row.phone[0] != '\0')) || s->provisioned;
+	return session_has_account(s) || s->provisioned;
 }
 
 /* ---- waiting requests ---- */
@@ -552,7 +558,8 @@ session_begin(struct session *s, int usable)
 {
 	int autostart = s->row.autostart, prov_auto = 0;
 
-	s->provisioned = s->creds == NULL && s->ls != NULL &&
+	/* A file entry without an account leaves credentials without one. */
+	s->provisioned = !session_has_account(s) && s->ls != NULL &&
 	    link_provisioned(s->d->link, s->row.link, s->row.id, &prov_auto);
 	if (autostart == -1)
 		autostart = s->provisioned ? prov_auto : 0;
@@ -588,6 +595,7 @@ session_load(struct daemon *d, const struct store_session *row)
 		return NULL;
 	}
 	snprintf(s->row.gateway_id, sizeof(s->row.gateway_id), "%s", d->gateway_id);
+	limits_load(s);
 	rc = store_creds_get(d->st, row->rowid, &s->creds, &s->creds_len);
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		log_warnx("session %s: reading its credentials: %s", row->id,

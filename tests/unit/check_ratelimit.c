@@ -57,6 +57,31 @@ START_TEST(ratelimit_table)
 }
 END_TEST
 
+/* Saved as wall time and restored under another monotonic clock. */
+START_TEST(ratelimit_save_restore)
+{
+	struct ratelimit_conf c = { 2, 3, 1000 };
+	struct ratelimit r, back;
+	int64_t saved;
+
+	memset(&r, 0, sizeof(r));
+	memset(&back, 0, sizeof(back));
+	ck_assert_int_eq(ratelimit_take(&r, &c, 3, 5000, WALL0), 0);
+	ck_assert_int_eq(ratelimit_take(&r, &c, 1, 5000, WALL0), 30);
+	saved = ratelimit_save(&r, &c, 5000, WALL0);
+	ck_assert_int_eq(saved, WALL0 + 90000);	/* three tokens of 30 s ahead */
+	/* Ten seconds later, in a new process whose monotonic clock is elsewhere. */
+	ratelimit_restore(&back, &c, saved, 900000, WALL0 + 10000);
+	ck_assert_int_eq(ratelimit_take(&back, &c, 1, 900000, WALL0 + 10000), 20);
+	ck_assert_int_eq(ratelimit_take(&back, &c, 1, 920000, WALL0 + 30000), 0);
+	/* A full bucket saves as 0 and a time long past restores as full. */
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(ratelimit_save(&r, &c, 5000, WALL0), 0);
+	ratelimit_restore(&back, &c, WALL0 - 1, 5000, WALL0);
+	ck_assert_int_eq(ratelimit_take(&back, &c, 3, 5000, WALL0), 0);
+}
+END_TEST
+
 static Suite *
 ratelimit_suite(void)
 {
@@ -64,6 +89,7 @@ ratelimit_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, ratelimit_table, 0, N_ELEM(cases));
+	tcase_add_test(tc, ratelimit_save_restore);
 	suite_add_tcase(s, tc);
 	return s;
 }

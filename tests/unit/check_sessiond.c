@@ -717,6 +717,56 @@ START_TEST(daily_cap_until_utc_midnight)
 }
 END_TEST
 
+/*
+ * Issue 13: the day cap, the bucket and WhatsApp's back-off lived in
+ * memory only: with lookups_per_day = 2, two answers, rate_limited, a
+ * restart, and two more answers.  Now they are kept, through a clean stop
+ * and through a SIGKILL a moment after the spending.
+ */
+START_TEST(limits_survive_restarts)
+{
+	static const char conf_[] = "lookups_per_day = 2\ncheck_cache_s = 0\n"
+	    "lookups_per_minute = 1\nlookup_burst = 3\n";
+	struct sessiond_check_result r[1];
+	struct store *db_;
+	char err[256];
+	int ra = -1, st;
+
+	stop();
+	ck_assert_int_eq(store_open(&db_, db, STORE_WRITER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_session_add(db_, "S4", "o1", NULL, 1), STORE_OK);
+	store_close(db_);
+	restart(conf_, 0);
+	wait_connected("S3");
+	wait_connected("S4");
+	ck_assert_int_eq(check1("S1", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550101", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S1", "14155550103", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(check1("S3", "14155550100", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 60);
+	/* A clean stop writes them. */
+	kill(pid, SIGTERM);
+	ck_assert_int_ge(st = wait_exit(pid, 10000), 0);
+	pid = -1;
+	start();
+	wait_connected("S1");
+	wait_connected("S3");
+	ck_assert_int_eq(check1("S1", "14155550103", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_gt(ra, 60);	/* until UTC midnight, or the bucket */
+	ck_assert_int_eq(check1("S3", "14155550101", r, &ra), SESSIOND_RATE_LIMITED);
+	ck_assert_int_ge(ra, 50);
+	ck_assert_int_le(ra, 60);
+	/* The bucket too: S4 spends its burst, then a crash after a second. */
+	ck_assert_int_eq(check1("S4", "14155550100", r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(check1("S4", "14155550101", r, &ra), SESSIOND_OK);
+	usleep(1500 * 1000);
+	stop();
+	start();
+	wait_connected("S4");
+	ck_assert_int_eq(check1("S4", "14155550103", r, &ra), SESSIOND_RATE_LIMITED);
+}
+END_TEST
+
 START_TEST(rate_overlimit_backs_off)
 {
 	struct sessiond_check_result r[1];
@@ -1781,6 +1831,7 @@ sessiond_suite(void)
 	tcase_add_test(tc, client_leaving_mid_request);
 	tcase_add_test(tc, idle_connections_cannot_wedge_the_daemon);
 	tcase_add_test(tc, few_descriptors_neither_spin_nor_refuse);
+	tcase_add_test(tc, limits_survive_restarts);
 	tcase_add_test(tc, many_concurrent_clients);
 	suite_add_tcase(s, tc);
 

@@ -325,6 +325,30 @@ START_TEST(update_completes_but_never_makes)
 }
 END_TEST
 
+/* Lookup limits are kept per session, replaced, and go with the session. */
+START_TEST(limits_kept)
+{
+	struct store_limits a = { 1700000060000, 19675, 7, 1700000120000, 120000 }, b;
+	struct store_session s;
+
+	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "S1", "a", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "S1", &s), STORE_OK);
+	ck_assert_int_eq(store_limits_get(st, s.rowid, &b), STORE_NOTFOUND);
+	ck_assert_int_eq(store_limits_put(st, s.rowid, &a, 10), STORE_OK);
+	ck_assert_int_eq(store_limits_get(st, s.rowid, &b), STORE_OK);
+	ck_assert_mem_eq(&a, &b, sizeof(a));
+	a.day_count = 8;
+	a.backoff_until_ms = 0;
+	ck_assert_int_eq(store_limits_put(st, s.rowid, &a, 20), STORE_OK);
+	ck_assert_int_eq(store_limits_get(st, s.rowid, &b), STORE_OK);
+	ck_assert_mem_eq(&a, &b, sizeof(a));
+	ck_assert_int_eq(store_limits_put(st, s.rowid + 99, &a, 20), STORE_NOREF);
+	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_OK);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM session_limits"), 0);
+}
+END_TEST
+
 static int
 collect_session(const struct store_session *s, void *arg)
 {
@@ -853,6 +877,7 @@ store_suite(void)
 	tcase_add_test(tc, session_pages);
 	tcase_add_test(tc, phone_only_people);
 	tcase_add_test(tc, update_completes_but_never_makes);
+	tcase_add_test(tc, limits_kept);
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);
