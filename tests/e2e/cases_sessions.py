@@ -28,8 +28,8 @@ SESSIONS = "/api/v1/sessions"
 JSON = "Content-Type: application/json"
 
 
-def post(ctx, path, body=None, key="all", ctype=JSON, **kw):
-    headers = [ctype] if ctype else []
+def post(ctx, path, body=None, key="all", ctype=JSON, headers=(), **kw):
+    headers = ([ctype] if ctype else []) + list(headers)
     data = body if isinstance(body, (str, bytes)) or body is None else json.dumps(body)
     if data is None:
         data = ""
@@ -699,6 +699,34 @@ def _(ctx):
     finally:
         st.admin("session", "rm", sid)
     ctx.error(get(ctx, sid), 404, "not_found", msg="removed")
+
+
+@case("CORS preflights of the Sessions routes: their own methods, Content-Type", "sessions")
+def _(ctx):
+    from stack import ORIGIN
+    sid = model.SESSION_A
+    for path, allow in ((SESSIONS, "GET, HEAD, POST, OPTIONS"),
+                        (SESSIONS + "/" + sid, "GET, HEAD, DELETE, OPTIONS"),
+                        (SESSIONS + "/" + sid + ":start", "POST, OPTIONS"),
+                        (SESSIONS + "/" + sid + "/pairing-code", "POST, OPTIONS"),
+                        (SESSIONS + "/" + sid + "/contacts/check", "GET, HEAD, POST, OPTIONS")):
+        r = ctx.get(path, method="OPTIONS", headers=[
+            "Origin: " + ORIGIN, "Access-Control-Request-Method: POST",
+            "Access-Control-Request-Headers: authorization, content-type"])
+        ctx.status(r, 204, "preflight " + path)
+        ctx.eq(r.header("access-control-allow-origin"), ORIGIN, "preflight ACAO " + path)
+        ctx.eq(r.header("access-control-allow-methods"), allow, "Allow-Methods " + path)
+        ctx.eq(r.header("access-control-allow-headers"), "Authorization, X-Api-Key, Content-Type",
+               "Allow-Headers " + path)
+        ctx.eq(r.header("access-control-max-age"), "600", "Max-Age " + path)
+    # A create seen from the browser: Location is exposed.
+    r = post(ctx, SESSIONS, {"label": "cors"}, headers=["Origin: " + ORIGIN])
+    ctx.status(r, 201, "create with an Origin")
+    ctx.eq(r.header("access-control-allow-origin"), ORIGIN, "ACAO on create")
+    exposed = [h.strip() for h in (r.header("access-control-expose-headers") or "").split(",")]
+    ctx.check("Location" in exposed and "Retry-After" in exposed, "exposed %r" % exposed)
+    if r.status == 201:
+        delete(ctx, r.json()["id"])
 
 
 @case("batch check: one query for many numbers, all or nothing", "sessions")
