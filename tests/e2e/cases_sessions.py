@@ -816,7 +816,7 @@ def _(ctx):
     ctx.check("\u2588" in text and ("\u2580" in text or "\u2584" in text),
               "no QR drawn: %r" % text[:200])
     ctx.check("is paired" in err.decode(), "status line %r" % err.decode()[-200:])
-    ctx.eq(status_of(ctx, sid), "working", "after pair")
+    wait_status(ctx, sid, "working")    # stored by the daemon's writer, soon after
     # Paired: pair again refuses (exit 2).
     ctx.eq(st.admin("session", "pair", sid, check=False).returncode, 2, "pair a paired session")
     ctx.json_ok(post(ctx, SESSIONS + "/%s:logout" % sid))
@@ -834,7 +834,7 @@ def _(ctx):
             p.kill()
             p.wait()
     ctx.eq(p.returncode, 0, "pair --phone exits 0 (stderr %r)" % err[-300:])
-    ctx.eq(status_of(ctx, sid), "working", "paired by code")
+    wait_status(ctx, sid, "working")
     # Pairing that runs out: exit 2 with the reason.
     ctx.json_ok(post(ctx, SESSIONS + "/%s:logout" % sid))
     r = subprocess.run([st.admin_bin, "--config", st.config, "session", "pair", sid],
