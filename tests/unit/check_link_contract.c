@@ -596,6 +596,7 @@ wa_setup(struct config *c)
 	fakewa_control = json_object_get_int(v);
 	json_object_put(o);
 	snprintf(c->wa.ca_file, sizeof(c->wa.ca_file), "%s", ca);
+	c->wa.version_url[0] = '\0';	/* no WhatsApp server to ask */
 }
 
 static const struct driver_case drivers[] = {
