@@ -5,8 +5,13 @@
 # both servers and a few minutes.  `make check-e2e` runs it on this build.
 E2E_FILES = tests/e2e/run tests/e2e/harness.py tests/e2e/servers.py \
 	tests/e2e/stack.py tests/e2e/model.py tests/e2e/cases_api.py \
-	tests/e2e/cases_auth.py tests/e2e/cases_daemon.py tests/e2e/README.md
+	tests/e2e/cases_auth.py tests/e2e/cases_daemon.py \
+	tests/e2e/cases_sessions.py tests/e2e/cases_whatsapp.py tests/e2e/README.md
 EXTRA_DIST += $(E2E_FILES)
+
+# SQL only in the store, never assembled from strings (reads the sources).
+TESTS += tests/lint/sql-is-never-built
+EXTRA_DIST += tests/lint/sql-is-never-built
 
 check-e2e: cgi-bin/wagw.fcgi$(EXEEXT) src/admin/wagw-admin$(EXEEXT) \
 		src/sessiond/wagw-sessiond$(EXEEXT)

@@ -47,7 +47,8 @@ etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
 # Unit tests; check_sessiond runs the real daemon binary.
 SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
 	tests/unit/check_sessiond tests/unit/check_backoff tests/unit/check_creds \
-	tests/unit/check_link_contract tests/unit/check_refresh tests/unit/check_resolver
+	tests/unit/check_link_contract tests/unit/check_refresh tests/unit/check_resolver \
+	tests/unit/check_hmap tests/unit/check_loop
 check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
 TESTS += $(SESSIOND_UNIT_TESTS)
 tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
@@ -59,6 +60,12 @@ tests_unit_check_backoff_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_refresh_SOURCES = tests/unit/check_refresh.c
 tests_unit_check_refresh_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_refresh_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_hmap_SOURCES = tests/unit/check_hmap.c
+tests_unit_check_hmap_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_hmap_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_loop_SOURCES = tests/unit/check_loop.c
+tests_unit_check_loop_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_loop_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_resolver_SOURCES = tests/unit/check_resolver.c
 tests_unit_check_resolver_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_resolver_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
