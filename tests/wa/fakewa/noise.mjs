@@ -43,6 +43,19 @@ export function certChain(keys, t = Math.floor(Date.now() / 1000)) {
 	}).finish());
 }
 
+// The chain every handshake is sent.  WhatsApp's is long-lived, not
+// signed per connection; here it is issued once and again when it is an
+// hour old, so its windows always hold and a thousand clients coming back
+// at once do not cost two (slow, pure-JS) XEdDSA signatures each.
+const CHAIN_REISSUE_S = 3600;
+const chains = new WeakMap();
+export function currentChain(keys, t = Math.floor(Date.now() / 1000)) {
+	const id = keys.root.public.toString('hex') + keys.inter.public.toString('hex') + keys.static.public.toString('hex');
+	let c = chains.get(keys);
+	if (!c || c.id !== id || t - c.t >= CHAIN_REISSUE_S || t < c.t) chains.set(keys, (c = { id, t, chain: certChain(keys, t) }));
+	return c.chain;
+}
+
 export class NoiseResponder {
 	constructor(keys) { this.keys = keys; this.eph = Curve.generateKeyPair(); }
 	async mix(ikm) {
@@ -60,7 +73,7 @@ export class NoiseResponder {
 		await this.mix(Curve.sharedKey(this.eph.private, this.ce));
 		const encStatic = this.H.encrypt(this.keys.static.public);
 		await this.mix(Curve.sharedKey(this.keys.static.private, this.ce));
-		const encPayload = this.H.encrypt(certChain(this.keys));
+		const encPayload = this.H.encrypt(currentChain(this.keys));
 		return Buffer.from(proto.HandshakeMessage.encode({ serverHello: { ephemeral: this.eph.public, static: encStatic, payload: encPayload } }).finish());
 	}
 	// ClientFinish frame -> { clientStatic, payload (ClientPayload bytes) }.
