@@ -48,7 +48,7 @@ etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
 SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
 	tests/unit/check_sessiond tests/unit/check_backoff tests/unit/check_creds \
 	tests/unit/check_link_contract tests/unit/check_refresh tests/unit/check_resolver \
-	tests/unit/check_hmap tests/unit/check_loop
+	tests/unit/check_hmap tests/unit/check_loop tests/unit/check_session
 check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
 TESTS += $(SESSIOND_UNIT_TESTS)
 tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
@@ -66,6 +66,9 @@ tests_unit_check_hmap_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_loop_SOURCES = tests/unit/check_loop.c
 tests_unit_check_loop_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_loop_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_session_SOURCES = tests/unit/check_session.c
+tests_unit_check_session_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_session_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_resolver_SOURCES = tests/unit/check_resolver.c
 tests_unit_check_resolver_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_resolver_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
