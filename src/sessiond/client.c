@@ -144,9 +144,16 @@ client_max(void)
 	struct rlimit rl;
 	rlim_t n;
 
-	/* Half the descriptors: the links, the database and the rest need theirs. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
 		return CLIENTS_CAP;
+	/* The soft limit (1024 by default) is ours to raise up to the hard one. */
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < CLIENTS_NOFILE_WANT) {
+		rl.rlim_cur = rl.rlim_max < CLIENTS_NOFILE_WANT ? rl.rlim_max :
+		    CLIENTS_NOFILE_WANT;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* Half the descriptors: the links, the database and the rest need theirs. */
 	n = rl.rlim_cur / 2;
 	return n > CLIENTS_CAP ? CLIENTS_CAP : n < CLIENTS_MIN ? CLIENTS_MIN : (size_t)n;
 }

@@ -41,6 +41,7 @@
 #define CLIENTS_CAP		4096	/* connections at once, at most; fewer when
 					 * RLIMIT_NOFILE is low (daemon_clients_max) */
 #define CLIENTS_MIN		16
+#define CLIENTS_NOFILE_WANT	16384	/* descriptors asked for at start */
 #define CLIENT_IDLE_MS		60000	/* no request in flight: closed after this */
 #define CLIENT_PARTIAL_MS	10000	/* half a frame, no progress: closed after */
 #define CLIENT_SWEEP_MS		5000
@@ -209,7 +210,10 @@ struct lookup {
 };
 
 /* client.c */
-/* How many connections this process can hold, from RLIMIT_NOFILE. */
+/*
+ * How many connections this process can hold, from RLIMIT_NOFILE (its soft
+ * limit raised first, up to the hard one).
+ */
 size_t client_max(void);
 /* Starts the sweep of idle connections (once, at start). 0 or -1. */
 int client_sweep_start(struct daemon *d);

@@ -78,6 +78,7 @@ struct wal_conn {
 	struct resolver_query *rq;
 	struct resolver_result addrs;
 	size_t		 next_addr;
+	int		 connect_errno;	/* the last address's failure */
 	int		 ended;		/* WA_EVENT_CLOSED came */
 	int		 busy;		/* inside a wa_client call */
 	int		 logout_on_connect;
@@ -297,6 +298,7 @@ wal_io(struct loop_io *io, int events, void *arg)
 	case WAL_CONNECT:
 		if (getsockopt(cn->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1 ||
 		    soerr != 0) {
+			cn->connect_errno = soerr != 0 ? soerr : errno;
 			loop_io_del(cn->io);
 			cn->io = NULL;
 			close(cn->fd);
@@ -368,17 +370,20 @@ static void
 wal_connect_next(struct wal_conn *cn)
 {
 	const struct sockaddr *sa;
+	char why[160];
 	int fd;
 
 	while (cn->next_addr < cn->addrs.n) {
 		sa = (const struct sockaddr *)&cn->addrs.addr[cn->next_addr];
 		if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, 0)) == -1) {
+			cn->connect_errno = errno;
 			cn->next_addr++;
 			continue;
 		}
 		if (connect(fd, sa, cn->addrs.len[cn->next_addr++]) == -1 &&
 		    errno != EINPROGRESS) {
+			cn->connect_errno = errno;
 			close(fd);
 			continue;
 		}
@@ -391,7 +396,9 @@ wal_connect_next(struct wal_conn *cn)
 		}
 		return;
 	}
-	wal_fail(cn, "cannot connect to the WhatsApp server");
+	snprintf(why, sizeof(why), "cannot connect to the WhatsApp server: %s",
+	    cn->connect_errno != 0 ? strerror(cn->connect_errno) : "no address");
+	wal_fail(cn, why);
 }
 
 static void
@@ -403,6 +410,7 @@ wal_resolved(void *arg, const struct resolver_result *res)
 	cn->rq = NULL;
 	if (res->err != 0) {
 		snprintf(why, sizeof(why), "cannot resolve %s: %s", cn->w->host,
+		    res->err == EAI_SYSTEM ? strerror(res->sys_errno) :
 		    gai_strerror(res->err));
 		wal_fail(cn, why);
 		return;

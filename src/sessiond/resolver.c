@@ -70,8 +70,10 @@ resolver_getaddrinfo(struct resolver_job *j)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
 	memset(&j->res, 0, sizeof(j->res));
-	if ((j->res.err = getaddrinfo(j->host, j->port, &hints, &ai)) != 0)
+	if ((j->res.err = getaddrinfo(j->host, j->port, &hints, &ai)) != 0) {
+		j->res.sys_errno = j->res.err == EAI_SYSTEM ? errno : 0;
 		return;
+	}
 	for (p = ai; p != NULL && j->res.n < RESOLVER_ADDRS_MAX; p = p->ai_next) {
 		if (p->ai_addrlen > sizeof(j->res.addr[0]))
 			continue;

@@ -25,6 +25,7 @@
 
 struct resolver_result {
 	int		 err;		/* 0, or an EAI_* code */
+	int		 sys_errno;	/* errno, for EAI_SYSTEM */
 	size_t		 n;
 	struct sockaddr_storage addr[RESOLVER_ADDRS_MAX];
 	socklen_t	 len[RESOLVER_ADDRS_MAX];

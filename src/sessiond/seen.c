@@ -14,6 +14,7 @@
 #include "sessiond/daemon_impl.h"
 
 #define SEEN_CHUNK	2000	/* rows per transaction */
+#define SEEN_LOG_ROWS	100	/* smaller batches are logged at debug level */
 
 enum seen_kind { SEEN_CONTACT, SEEN_DM, SEEN_GROUP, SEEN_MEMBER, SEEN_LEFT };
 
@@ -156,10 +157,14 @@ seen_done(void *arg, int rc)
 {
 	struct seen_batch *b = arg;
 
-	if (rc == STORE_OK)
+	/* A burst is worth a line; a message's sender or a lookup is not. */
+	if (rc == STORE_OK && b->n >= SEEN_LOG_ROWS)
 		log_info("session %s: stored %zu contacts (%zu rows) in %lld ms",
 		    b->session, b->ncontacts, b->n,
 		    (long long)(clock_mono_ms() - b->started_ms));
+	else if (rc == STORE_OK)
+		log_debug("session %s: stored %zu contacts (%zu rows)", b->session,
+		    b->ncontacts, b->n);
 	seen_batch_free(b);
 	/* A burst can be large (10^5 contacts): give its memory back. */
 	malloc_trim(0);
