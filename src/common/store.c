@@ -1,6 +1,13 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/store_impl.h"
@@ -121,11 +128,14 @@ store_open(struct store **out, const char *path, enum store_open_mode mode,
     int busy_ms, char *err, size_t errlen)
 {
 	struct store *st;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc, version;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc, version, one = 1;
+	int created = 0;
 
 	*out = NULL;
-	if (mode == STORE_WRITER)
+	if (mode == STORE_WRITER) {
 		flags |= SQLITE_OPEN_CREATE;
+		created = access(path, F_OK) == -1 && errno == ENOENT;
+	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERROR;
@@ -137,6 +147,17 @@ store_open(struct store **out, const char *path, enum store_open_mode mode,
 		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
+	/*
+	 * Group read-write for the responders, before the WAL files exist:
+	 * SQLite gives them the database's mode.  Kept when the last
+	 * connection closes, so that a responder never makes them anew, as
+	 * its own user, while the daemon is away.
+	 */
+	if (created && chmod(path, STORE_FILE_MODE) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, busy_ms);
 	/* WAL: readers never block the writer, nor it them. */
@@ -316,4 +337,49 @@ store_rc_str(int rc)
 	case STORE_SCHEMA:	return "database is not initialized for this version";
 	default:		return "database error";
 	}
+}
+
+/* Describes why path cannot be written, in err; 0 when it can (or is absent). */
+static int
+store_check_one(const char *path, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	struct group *gr;
+	struct stat sb;
+	char user[64], owner[64], group[64];
+
+	if (stat(path, &sb) == -1)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path,
+		    strerror(errno)), -1);
+	if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0)
+		return 0;
+	snprintf(user, sizeof(user), "%s", (pw = getpwuid(geteuid())) != NULL ?
+	    pw->pw_name : "?");
+	snprintf(owner, sizeof(owner), "%s", (pw = getpwuid(sb.st_uid)) != NULL ?
+	    pw->pw_name : "?");
+	snprintf(group, sizeof(group), "%s", (gr = getgrgid(sb.st_gid)) != NULL ?
+	    gr->gr_name : "?");
+	snprintf(err, errlen, "%s: owned by %s:%s with mode %04o, which this process "
+	    "(user %s) cannot write; it must belong to the daemon's user with group "
+	    "read-write for the web server (chown, and chmod %04o)", path, owner, group,
+	    (unsigned)(sb.st_mode & 07777), user, STORE_FILE_MODE);
+	return -1;
+}
+
+int
+store_check_access(const char *path, char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[STORE_PATH_MAX + 8];
+	size_t i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		if (snprintf(p, sizeof(p), "%s%s", path, suffix[i]) >= (int)sizeof(p)) {
+			snprintf(err, errlen, "%s: path too long", path);
+			return -1;
+		}
+		if (store_check_one(p, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_ID_MAX		64	/* org, session, key ids: [A-Za-z0-9_-]{1,64} */
 #define STORE_CURSOR_KEY_LEN	32
 
@@ -48,8 +48,24 @@ int store_open(struct store **out, const char *path, enum store_open_mode mode,
     int busy_ms, char *err, size_t errlen);
 void store_close(struct store *st);
 
+/* A new database, and so its WAL files: the owner's and its group's. */
+#define STORE_FILE_MODE	0660
+#define STORE_PATH_MAX	1024
+
+/*
+ * Whether this process may read and write the database at path and the
+ * WAL files beside it (those that exist).  0, or -1 with err naming the
+ * file, its owner, group and mode, and what it needs to be.
+ */
+int store_check_access(const char *path, char *err, size_t errlen);
+
 /* Creates or upgrades the schema to STORE_SCHEMA_VERSION. */
 int store_migrate(struct store *st);
+/*
+ * The same, but only up to version (1..STORE_SCHEMA_VERSION): tests
+ * make a database as an older release left it, then migrate it.
+ */
+int store_migrate_to(struct store *st, int version);
 int store_schema_version(struct store *st, int *version);
 
 /* Transactions for a writer's burst of changes (BEGIN IMMEDIATE). */
@@ -282,14 +298,134 @@ int store_contact_update(struct store *st, int64_t session_rowid,
     const struct store_seen_contact *c, int64_t now_ms);
 int store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
     int64_t now_ms);
+/* What a link reports of a group; every unknown field keeps what is stored. */
+struct store_seen_group {
+	const char	*jid;
+	const char	*subject;	/* NULL keeps */
+	const char	*description;	/* NULL keeps; "" says it was removed */
+	const char	*owner_jid;	/* NULL keeps */
+	int64_t		 size;		/* participants; -1 keeps */
+	int		 announce;	/* 0/1; -1 keeps */
+	int		 locked;	/* 0/1; -1 keeps */
+	int64_t		 created_ms;	/* WhatsApp's creation time; 0 keeps */
+};
+/*
+ * Upserts by (session, JID); *group_id (may be NULL) gets the group's id.
+ * updated_ms moves only when a stored field changes.
+ */
+int store_group_seen(struct store *st, int64_t session_rowid,
+    const struct store_seen_group *g, int64_t now_ms, int64_t *group_id);
+/* store_group_seen with the JID and subject alone. */
 int store_group_upsert(struct store *st, int64_t session_rowid, const char *jid,
     const char *subject, int64_t now_ms, int64_t *group_id);
-/* role: member|admin|superadmin; tag may be NULL. */
+/*
+ * role: member|admin|superadmin; tag may be NULL (keeps).  The
+ * membership's last_seen_ms becomes now_ms.
+ */
 int store_member_upsert(struct store *st, int64_t group_id, int64_t contact_id,
     const char *role, const char *tag, int64_t now_ms);
 /* The session's contact lid is no longer a member of group_id. */
 int store_member_remove(struct store *st, int64_t group_id, int64_t session_rowid,
     const char *lid);
+/*
+ * A report listed every member of group_id, each upserted with
+ * seen_ms: the others have left.  seen_ms must differ from every earlier
+ * report's (the daemon makes its stamps strictly increasing).
+ */
+int store_members_prune(struct store *st, int64_t group_id, int64_t seen_ms);
+
+/* ---- groups, members and one contact: the read endpoints ---- */
+
+/* A group row; strings borrowed for the callback, NULL when unknown. */
+struct store_group {
+	int64_t		 key;		/* keyset position (internal id) */
+	const char	*jid;
+	const char	*subject;
+	const char	*description;
+	const char	*owner_jid;
+	int64_t		 size;		/* -1 unknown */
+	int		 announce;	/* -1 unknown */
+	int		 locked;	/* -1 unknown */
+	int64_t		 created_ms;	/* 0 unknown */
+	int64_t		 first_seen_ms;
+	int64_t		 updated_ms;
+};
+typedef int (*store_group_cb)(const struct store_group *, void *arg);
+
+struct store_group_query {
+	int64_t		 session_rowid;
+	const char	*q;		/* NULL: all; else valid UTF-8 without NUL */
+	int64_t		 after;		/* keyset position; 0 = start */
+	int		 limit;		/* 1..200 */
+};
+
+/*
+ * Calls cb for at most q->limit groups of the session whose folded
+ * subject contains the folded q (text_fold, as contact names), in keyset
+ * order; *more is 1 when further matches exist.
+ */
+int store_groups_page(struct store *st, const struct store_group_query *q,
+    store_group_cb cb, void *arg, int *more);
+int store_groups_plan(struct store *st, const struct store_group_query *q,
+    char *buf, size_t buflen);
+/* The session's group jid (bare, as stored); STORE_NOTFOUND if unseen. */
+int store_group_get(struct store *st, int64_t session_rowid, const char *jid,
+    store_group_cb cb, void *arg);
+
+/* A membership row; strings borrowed for the callback. */
+struct store_member {
+	int64_t		 key;		/* keyset position (the contact's id) */
+	const char	*lid;		/* digits */
+	const char	*phone;		/* digits or NULL */
+	const char	*name;		/* or NULL */
+	const char	*role;		/* member|admin|superadmin */
+	const char	*tag;		/* or NULL */
+	int64_t		 first_seen_ms;
+	int64_t		 last_seen_ms;
+};
+typedef int (*store_member_cb)(const struct store_member *, void *arg);
+
+struct store_member_query {
+	int64_t		 group_id;	/* store_group.key of the session's group */
+	const char	*role;		/* NULL: any */
+	int64_t		 after;
+	int		 limit;		/* 1..200 */
+};
+
+int store_members_page(struct store *st, const struct store_member_query *q,
+    store_member_cb cb, void *arg, int *more);
+int store_members_plan(struct store *st, const struct store_member_query *q,
+    char *buf, size_t buflen);
+
+/* Everything stored of one person; strings borrowed for the callback. */
+struct store_contact_detail {
+	int64_t		 id;
+	const char	*lid;		/* digits */
+	const char	*phone;		/* digits or NULL */
+	const char	*phone_jid;	/* or NULL */
+	const char	*name;
+	const char	*business_name;
+	int64_t		 first_seen_ms;
+	int64_t		 updated_ms;
+	int		 has_dm;
+};
+/* One of the groups a contact is in. */
+struct store_contact_group {
+	const char	*jid;
+	const char	*subject;	/* or NULL */
+	const char	*role;
+	const char	*tag;		/* or NULL */
+	int64_t		 last_seen_ms;
+};
+typedef int (*store_contact_detail_cb)(const struct store_contact_detail *, void *arg);
+typedef int (*store_contact_group_cb)(const struct store_contact_group *, void *arg);
+
+/* The session's contact lid (digits); STORE_NOTFOUND if it has not seen it. */
+int store_contact_get(struct store *st, int64_t session_rowid, const char *lid,
+    store_contact_detail_cb cb, void *arg);
+/* The groups contact_id (store_contact_detail.id) is in, oldest group first. */
+int store_contact_groups(struct store *st, int64_t contact_id,
+    store_contact_group_cb cb, void *arg);
 
 /* ---- a session's live-lookup limits, kept across daemon restarts ---- */
 struct store_limits {

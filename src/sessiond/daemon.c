@@ -343,6 +343,9 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 	}
 	if (credkey_load(cfg->credentials_key_file, d->credkey, err, errlen) == -1)
 		goto fail;
+	/* A file the daemon cannot write fails later, and obscurely: say so now. */
+	if (store_check_access(cfg->database, err, errlen) == -1)
+		goto fail;
 	/* Migrate first, on a connection of its own; then the reader and the writer. */
 	if (store_open(&mig, cfg->database, STORE_WRITER, STORE_BUSY_MS, err,
 	    errlen) != STORE_OK)

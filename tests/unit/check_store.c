@@ -1,4 +1,7 @@
 /* Unit tests of the store against a real SQLite file in a temp dir. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +349,81 @@ START_TEST(limits_kept)
 	ck_assert_int_eq(store_limits_put(st, s.rowid + 99, &a, 20), STORE_NOREF);
 	ck_assert_int_eq(store_session_rm(st, "S1"), STORE_OK);
 	ck_assert_int_eq(count_rows("SELECT count(*) FROM session_limits"), 0);
+}
+END_TEST
+
+/*
+ * Issue 13: wagw-admin init made the database 0644 and SQLite removed the
+ * WAL files at a clean stop; a responder then made them anew as its own
+ * user and the daemon could no longer write.  A new database is 0660,
+ * its WAL files too, and they outlive the last connection.
+ */
+START_TEST(files_keep_their_mode_and_outlive_connections)
+{
+	char p[320], wal[330], shm[330], err[256];
+	struct store *w, *r;
+	struct stat sb;
+	mode_t um = umask(022);
+
+	snprintf(p, sizeof(p), "%s.new", dbpath);
+	snprintf(wal, sizeof(wal), "%s-wal", p);
+	snprintf(shm, sizeof(shm), "%s-shm", p);
+	ck_assert_int_eq(store_open(&w, p, STORE_WRITER, 1000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_migrate(w), STORE_OK);
+	ck_assert_int_eq(store_open(&r, p, STORE_READER, 1000, err, sizeof(err)), STORE_OK);
+	store_close(w);
+	store_close(r);	/* the last connection */
+	umask(um);
+	ck_assert_int_eq(stat(p, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0660);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0660);
+	ck_assert_int_eq(stat(shm, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0660);
+	ck_assert_int_eq(store_check_access(p, err, sizeof(err)), 0);
+	unlink(wal);
+	unlink(shm);
+	unlink(p);
+}
+END_TEST
+
+/* A file the process cannot write is named, with its owner and mode. */
+START_TEST(access_check_names_the_file)
+{
+	char p[320], shm[330], wal[330], err[512];
+	struct store *w;
+	pid_t child;
+	int status;
+
+	snprintf(p, sizeof(p), "%s.acc", dbpath);
+	snprintf(shm, sizeof(shm), "%s-shm", p);
+	ck_assert_int_eq(store_open(&w, p, STORE_WRITER, 1000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_migrate(w), STORE_OK);
+	store_close(w);
+	/* Only the shared-memory file is closed to others. */
+	snprintf(wal, sizeof(wal), "%s-wal", p);
+	ck_assert_int_eq(chmod(p, 0666), 0);
+	ck_assert_int_eq(chmod(wal, 0666), 0);
+	ck_assert_int_eq(chmod(shm, 0600), 0);
+	ck_assert_int_eq(chmod(dir, 0711), 0);	/* nobody may look in */
+	ck_assert_int_ne(child = fork(), -1);
+	if (child == 0) {
+		/* root may write anything: the check runs as nobody then. */
+		if (geteuid() == 0) {
+			if (setgid(65534) == -1 || setuid(65534) == -1)
+				_exit(3);
+		} else if (chmod(shm, 0400) == -1)
+			_exit(4);
+		if (store_check_access(p, err, sizeof(err)) != -1)
+			_exit(1);
+		_exit(strstr(err, "-shm: owned by") != NULL && strstr(err, "mode 0") != NULL &&
+		    strstr(err, "chmod 0660") != NULL ? 0 : 2);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	unlink(shm);
+	unlink(wal);
+	unlink(p);
 }
 END_TEST
 
@@ -878,6 +956,8 @@ store_suite(void)
 	tcase_add_test(tc, phone_only_people);
 	tcase_add_test(tc, update_completes_but_never_makes);
 	tcase_add_test(tc, limits_kept);
+	tcase_add_test(tc, files_keep_their_mode_and_outlive_connections);
+	tcase_add_test(tc, access_check_names_the_file);
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);
