@@ -20,6 +20,7 @@ src_common_libwagw_common_a_SOURCES = \
 	src/common/qr.c src/common/qr.h \
 	src/common/store.c src/common/store.h src/common/store_impl.h \
 	src/common/store_check.c src/common/store_contacts.c \
+	src/common/store_groups.c \
 	src/common/store_key.c src/common/store_org.c \
 	src/common/store_schema.c src/common/store_seen.c \
 	src/common/status.c src/common/status.h \

@@ -1,9 +1,11 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/rand.h>
 
 #include "common/log.h"
 #include "common/store_impl.h"
+#include "common/text.h"
 
 /*
  * Searching names: `q` is a case-insensitive substring over names in
@@ -184,12 +186,69 @@ static const char store_schema_v3[] =
 ");"
 "PRAGMA user_version = 3;";
 
+/*
+ * Version 4: what a session knows of its groups (description, owner,
+ * size, who may send and edit, WhatsApp's creation time) and their
+ * subjects folded for search, as contacts' names are (text_fold; filled
+ * for the groups already stored by store_fold_subjects below).  Every
+ * row, id and the cursor key stay: cursors issued before still work.
+ * (session, rowid) is the groups list's keyset index.
+ */
+static const char store_schema_v4[] =
+"ALTER TABLE groups ADD COLUMN subject_folded TEXT;"
+"ALTER TABLE groups ADD COLUMN description TEXT;"
+"ALTER TABLE groups ADD COLUMN owner_jid TEXT;"
+"ALTER TABLE groups ADD COLUMN size INTEGER;"
+"ALTER TABLE groups ADD COLUMN announce INTEGER;"
+"ALTER TABLE groups ADD COLUMN locked INTEGER;"
+"ALTER TABLE groups ADD COLUMN created_wa_ms INTEGER;"
+"CREATE INDEX groups_session ON groups(session);"
+"PRAGMA user_version = 4;";
+
 /* migrations[v] takes a database from user_version v to v + 1 and says so. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
+	store_schema_v4,
 };
+
+/*
+ * Folds the subjects of the groups stored before version 4, in the
+ * migration's transaction.  One-off statements: the schema just changed
+ * under the cache.
+ */
+static int
+store_fold_subjects(struct store *st)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	char *folded;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT id, subject FROM groups"
+	    " WHERE subject IS NOT NULL", -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, "UPDATE groups SET subject_folded = ?2"
+		    " WHERE id = ?1", -1, &upd, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *subject = (const char *)sqlite3_column_text(sel, 1);
+
+		/* Stored text that is not UTF-8 is never found by q. */
+		if ((folded = text_fold(subject, strlen(subject))) == NULL) {
+			rc = SQLITE_OK;
+			continue;
+		}
+		sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+		sqlite3_bind_text(upd, 2, folded, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(upd);
+		free(folded);
+		sqlite3_reset(upd);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return store_rc_from_sqlite(st, rc == SQLITE_DONE ? SQLITE_OK : rc);
+}
 
 static int
 store_make_cursor_key(struct store *st)
@@ -215,9 +274,15 @@ store_make_cursor_key(struct store *st)
 int
 store_migrate(struct store *st)
 {
+	return store_migrate_to(st, STORE_SCHEMA_VERSION);
+}
+
+int
+store_migrate_to(struct store *st, int target)
+{
 	int rc, version;
 
-	if (st->mode != STORE_WRITER)
+	if (st->mode != STORE_WRITER || target < 1 || target > STORE_SCHEMA_VERSION)
 		return STORE_ERROR;
 	if ((rc = store_begin(st)) != STORE_OK)
 		return rc;
@@ -229,10 +294,12 @@ store_migrate(struct store *st)
 		rc = STORE_SCHEMA;
 		goto fail;
 	}
-	for (; version < STORE_SCHEMA_VERSION; version++) {
+	for (; version < target; version++) {
 		if ((rc = store_exec(st, store_migrations[version])) != STORE_OK)
 			goto fail;
 		if (version == 0 && (rc = store_make_cursor_key(st)) != STORE_OK)
+			goto fail;
+		if (version == 3 && (rc = store_fold_subjects(st)) != STORE_OK)
 			goto fail;
 	}
 	return store_commit(st);

@@ -164,19 +164,55 @@ store_dm_upsert(struct store *st, int64_t session_rowid, int64_t contact_id,
 	return store_exec_stmt(st, s);
 }
 
+/* An integer, or NULL when it says "unknown" (keep what is stored). */
+static void
+store_bind_known(sqlite3_stmt *s, int idx, int64_t v, int64_t unknown)
+{
+	if (v == unknown)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_int64(s, idx, v);
+}
+
+int
+store_group_seen(struct store *st, int64_t session_rowid,
+    const struct store_seen_group *g, int64_t now_ms, int64_t *group_id)
+{
+	sqlite3_stmt *s;
+	char *folded = NULL;
+	int rc;
+
+	/* The subject is searched as contacts' names are: folded once, here. */
+	if (g->subject != NULL &&
+	    (folded = text_fold(g->subject, strlen(g->subject))) == NULL)
+		return STORE_ERROR;
+	if ((s = store_stmt(st, SS_GROUP_UPSERT)) == NULL) {
+		free(folded);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(s, 1, session_rowid);
+	store_bind_text(s, 2, g->jid);
+	store_bind_text(s, 3, g->subject);
+	store_bind_text(s, 4, folded);
+	store_bind_text(s, 5, g->description);
+	store_bind_text(s, 6, g->owner_jid);
+	store_bind_known(s, 7, g->size, -1);
+	store_bind_known(s, 8, g->announce < 0 ? -1 : g->announce != 0, -1);
+	store_bind_known(s, 9, g->locked < 0 ? -1 : g->locked != 0, -1);
+	store_bind_known(s, 10, g->created_ms, 0);
+	sqlite3_bind_int64(s, 11, now_ms);
+	rc = store_step_id(st, s, group_id);
+	free(folded);
+	return rc;
+}
+
 int
 store_group_upsert(struct store *st, int64_t session_rowid, const char *jid,
     const char *subject, int64_t now_ms, int64_t *group_id)
 {
-	sqlite3_stmt *s = store_stmt(st, SS_GROUP_UPSERT);
+	struct store_seen_group g = { jid, subject, NULL, NULL, -1, -1, -1, 0 };
 
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, session_rowid);
-	store_bind_text(s, 2, jid);
-	store_bind_text(s, 3, subject);
-	sqlite3_bind_int64(s, 4, now_ms);
-	return store_step_id(st, s, group_id);
+	return store_group_seen(st, session_rowid, &g, now_ms, group_id);
 }
 
 int
@@ -206,5 +242,17 @@ store_member_remove(struct store *st, int64_t group_id, int64_t session_rowid,
 	sqlite3_bind_int64(s, 1, group_id);
 	sqlite3_bind_int64(s, 2, session_rowid);
 	store_bind_text(s, 3, lid);
+	return store_exec_stmt(st, s);
+}
+
+int
+store_members_prune(struct store *st, int64_t group_id, int64_t seen_ms)
+{
+	sqlite3_stmt *s = store_stmt(st, SS_MEMBERS_PRUNE);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, group_id);
+	sqlite3_bind_int64(s, 2, seen_ms);
 	return store_exec_stmt(st, s);
 }

@@ -35,6 +35,24 @@
 	" WHERE contacts_fts MATCH ?8 AND f.rowid > ?2 AND c.session = ?1" \
 	LIST_FILTERS " ORDER BY f.rowid LIMIT ?3"
 
+/* The groups list (store_groups.c).  ?1 session  ?2 after  ?3 rows
+ * ?4 folded subject needle or NULL */
+#define GROUP_COLUMNS \
+	"SELECT g.id, g.jid, g.subject, g.description, g.owner_jid, g.size," \
+	" g.announce, g.locked, g.created_wa_ms, g.first_seen_ms, g.updated_ms" \
+	" FROM groups g"
+#define SQL_GROUPS_PAGE GROUP_COLUMNS \
+	" WHERE g.session = ?1 AND g.id > ?2" \
+	" AND (?4 IS NULL OR instr(g.subject_folded, ?4) > 0)" \
+	" ORDER BY g.id LIMIT ?3"
+/* A group's members.  ?1 group  ?2 after (contact id)  ?3 rows  ?4 role */
+#define SQL_MEMBERS_PAGE \
+	"SELECT m.contact, c.lid, c.phone, c.push_name, m.role, m.tag," \
+	" m.first_seen_ms, m.last_seen_ms" \
+	" FROM group_members m JOIN contacts c ON c.id = m.contact" \
+	" WHERE m.grp = ?1 AND m.contact > ?2 AND (?4 IS NULL OR m.role = ?4)" \
+	" ORDER BY m.contact LIMIT ?3"
+
 /* Every column of a session row, in store_session_row's order. */
 #define SESSION_COLUMNS \
 	"SELECT sid, id, org_id, link, label, status, status_reason, own_phone," \
@@ -148,10 +166,29 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_DM_UPSERT] = "INSERT INTO direct_chats (contact, session, first_seen_ms,"
 	    " last_seen_ms) VALUES (?2, ?1, ?3, ?3) ON CONFLICT (contact) DO UPDATE"
 	    " SET last_seen_ms = excluded.last_seen_ms",
-	[SS_GROUP_UPSERT] = "INSERT INTO groups (session, jid, subject, first_seen_ms,"
-	    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (session, jid)"
-	    " DO UPDATE SET subject = coalesce(excluded.subject, subject),"
-	    " updated_ms = excluded.updated_ms RETURNING id",
+	/* A NULL field keeps what is known; updated_ms moves only on change. */
+	[SS_GROUP_UPSERT] = "INSERT INTO groups (session, jid, subject, subject_folded,"
+	    " description, owner_jid, size, announce, locked, created_wa_ms,"
+	    " first_seen_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?11) ON CONFLICT (session, jid) DO UPDATE SET"
+	    " subject = coalesce(excluded.subject, subject),"
+	    " subject_folded = coalesce(excluded.subject_folded, subject_folded),"
+	    " description = coalesce(excluded.description, description),"
+	    " owner_jid = coalesce(excluded.owner_jid, owner_jid),"
+	    " size = coalesce(excluded.size, size),"
+	    " announce = coalesce(excluded.announce, announce),"
+	    " locked = coalesce(excluded.locked, locked),"
+	    " created_wa_ms = coalesce(excluded.created_wa_ms, created_wa_ms),"
+	    " updated_ms = CASE WHEN"
+	    "  subject IS NOT coalesce(excluded.subject, subject) OR"
+	    "  description IS NOT coalesce(excluded.description, description) OR"
+	    "  owner_jid IS NOT coalesce(excluded.owner_jid, owner_jid) OR"
+	    "  size IS NOT coalesce(excluded.size, size) OR"
+	    "  announce IS NOT coalesce(excluded.announce, announce) OR"
+	    "  locked IS NOT coalesce(excluded.locked, locked) OR"
+	    "  created_wa_ms IS NOT coalesce(excluded.created_wa_ms, created_wa_ms)"
+	    "  THEN excluded.updated_ms ELSE updated_ms END"
+	    " RETURNING id",
 	[SS_MEMBER_UPSERT] = "INSERT INTO group_members (grp, contact, role, tag,"
 	    " first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
 	    " ON CONFLICT (grp, contact) DO UPDATE SET role = excluded.role,"
@@ -159,6 +196,22 @@ const char *const store_sql[SS_COUNT] = {
 
 	[SS_MEMBER_REMOVE] = "DELETE FROM group_members WHERE grp = ?1 AND contact ="
 	    " (SELECT id FROM contacts WHERE session = ?2 AND lid = ?3)",
+	[SS_MEMBERS_PRUNE] = "DELETE FROM group_members WHERE grp = ?1"
+	    " AND last_seen_ms <> ?2",
+
+	[SS_GROUPS_PAGE] = SQL_GROUPS_PAGE,
+	[SS_GROUPS_PLAN] = "EXPLAIN QUERY PLAN " SQL_GROUPS_PAGE,
+	[SS_GROUP_GET] = GROUP_COLUMNS " WHERE g.session = ?1 AND g.jid = ?2",
+	[SS_MEMBERS_PAGE] = SQL_MEMBERS_PAGE,
+	[SS_MEMBERS_PLAN] = "EXPLAIN QUERY PLAN " SQL_MEMBERS_PAGE,
+	[SS_CONTACT_GET] = "SELECT c.id, c.lid, c.phone, c.phone_jid, c.push_name,"
+	    " c.business_name, c.first_seen_ms, c.updated_ms,"
+	    " EXISTS (SELECT 1 FROM direct_chats d WHERE d.contact = c.id)"
+	    " FROM contacts c WHERE c.session = ?1 AND c.lid = ?2",
+	/* group_members_contact holds (contact, grp): no sort. */
+	[SS_CONTACT_GROUPS] = "SELECT g.jid, g.subject, m.role, m.tag, m.last_seen_ms"
+	    " FROM group_members m JOIN groups g ON g.id = m.grp"
+	    " WHERE m.contact = ?1 ORDER BY m.grp",
 
 	[SS_LIMITS_GET] = "SELECT bucket_ms, day, day_count, backoff_until_ms,"
 	    " backoff_ms FROM session_limits WHERE session = ?1",
