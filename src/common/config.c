@@ -15,7 +15,8 @@
 #define CONFIG_FILE_MAX	(256 * 1024)
 
 enum config_type { CT_STRING, CT_PATH, CT_OPTPATH, CT_SOCKET, CT_INT, CT_LINK,
-    CT_URL, CT_CLAIM, CT_ORIGINS, CT_GWID, CT_WSURL, CT_HEXKEY, CT_VERSION };
+    CT_URL, CT_CLAIM, CT_ORIGINS, CT_GWID, CT_WSURL, CT_HEXKEY, CT_VERSION,
+    CT_USERS };
 
 struct config_key {
 	const char	*section;
@@ -39,6 +40,7 @@ static const struct config_key config_keys[] = {
 	S("sessiond", link, CT_LINK, link),
 	S("sessiond", credentials_key_file, CT_PATH, credentials_key_file),
 	S("sessiond", sim_network, CT_PATH, sim_network),
+	S("sessiond", allowed_users, CT_USERS, allowed_users),
 	I("sessiond", lookup_timeout_ms, lookup_timeout_ms, 1, 600000),
 	I("sessiond", lookups_per_minute, lookups_per_minute, 1, 1000000),
 	I("sessiond", lookup_burst, lookup_burst, 1, 1000000),
@@ -75,6 +77,28 @@ struct config_parse {
 	int		 failed;
 };
 
+/* Space-separated POSIX user names ([A-Za-z0-9._-], not first '-') or ids. */
+static int
+config_users_ok(const char *v)
+{
+	int n = 0;
+	size_t len;
+
+	for (;;) {
+		while (*v == ' ')
+			v++;
+		if (*v == '\0')
+			return 1;
+		if (*v == '-' || ++n > CONFIG_USERS_MAX)
+			return 0;
+		len = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-");
+		if (len == 0 || len > 32 || (v[len] != ' ' && v[len] != '\0'))
+			return 0;
+		v += len;
+	}
+}
+
 void
 config_defaults(struct config *cfg)
 {
@@ -83,6 +107,7 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->socket, sizeof(cfg->socket), "/run/wagw/sessiond.sock");
 	snprintf(cfg->link, sizeof(cfg->link), "sim");
 	snprintf(cfg->sim_network, sizeof(cfg->sim_network), "/etc/wagw/network.json");
+	snprintf(cfg->allowed_users, sizeof(cfg->allowed_users), "www-data");
 	snprintf(cfg->credentials_key_file, sizeof(cfg->credentials_key_file),
 	    "/var/lib/wagw/credentials.key");
 	snprintf(cfg->wa.url, sizeof(cfg->wa.url), "wss://web.whatsapp.com/ws/chat");
@@ -436,6 +461,11 @@ config_set(struct config_parse *p, const struct config_key *k, const char *v)
 	case CT_CLAIM:
 		if (*v == '\0')
 			return config_fail(p, k->name, "must not be empty");
+		break;
+	case CT_USERS:
+		if (!config_users_ok(v))
+			return config_fail(p, k->name, "must be at most %d user names "
+			    "or numeric ids, separated by spaces", CONFIG_USERS_MAX);
 		break;
 	default:
 		break;

@@ -14,6 +14,7 @@
 #define CONFIG_PATH_MAX		4096
 #define CONFIG_VALUE_MAX	1024
 #define CONFIG_CORS_MAX		16
+#define CONFIG_USERS_MAX	16
 
 struct config {
 	/* [store] */
@@ -24,6 +25,8 @@ struct config {
 	char	 link[16];		/* the link a new session gets */
 	char	 credentials_key_file[CONFIG_PATH_MAX];
 	char	 sim_network[CONFIG_PATH_MAX];
+	/* who may use the socket, besides root and the daemon's own user */
+	char	 allowed_users[CONFIG_VALUE_MAX];
 	int	 lookup_timeout_ms;
 	int	 lookups_per_minute;
 	int	 lookup_burst;

@@ -387,6 +387,10 @@ client_accept(struct loop_io *io, int events, void *arg)
 				log_warn("accept");
 			return;
 		}
+		if (!peer_allowed(d, fd)) {
+			close(fd);
+			continue;
+		}
 		/* Full: the connection idle the longest makes room. */
 		if (d->nclients >= d->clients_max && client_evict(d) == -1) {
 			if (!d->accept_refusing)

@@ -371,6 +371,8 @@ daemon_new(struct daemon **out, const struct config *cfg, char *err, size_t errl
 		goto fail;
 	}
 	d->clients_max = client_max();
+	if (peer_init(d, err, errlen) == -1)
+		goto fail;
 	if (daemon_listen(d, err, errlen) == -1 || client_sweep_start(d) == -1)
 		goto fail;
 	if (daemon_sync(d, 0) == -1) {

@@ -15,9 +15,12 @@
  *   limits.c   lookup limits -> the store, kept across restarts
  *   writer.c   every store write, on a thread of its own
  *   jwksd.c    the JWKS download in a worker thread
+ *   peer.c     who may use the socket (SO_PEERCRED)
  */
 #ifndef WAGW_SESSIOND_DAEMON_IMPL_H
 #define WAGW_SESSIOND_DAEMON_IMPL_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +49,7 @@
 #define CLIENT_PARTIAL_MS	10000	/* half a frame, no progress: closed after */
 #define CLIENT_SWEEP_MS		5000
 #define ACCEPT_PAUSE_MS		250	/* out of descriptors: accept again after */
+#define PEER_LOGGED_MAX		16	/* refused users whose last log line is kept */
 #define CLIENT_INFLIGHT_MAX	64	/* requests in flight per connection */
 #define CLIENT_WBUF_HIGH	(256 * 1024)	/* stop reading above this */
 #define LOOKUP_BACKOFF_MIN_MS	60000	/* after a rate-overlimit */
@@ -83,6 +87,12 @@ struct daemon {
 	struct loop_timer *client_sweep;
 	struct loop_timer *accept_timer;	/* accepting paused until then */
 	int		 accept_refusing;	/* an episode is logged once */
+	uid_t		 peers[CONFIG_USERS_MAX];	/* allowed_users, resolved */
+	size_t		 npeers;
+	struct {
+		uid_t	 uid;
+		int64_t	 at;		/* monotonic ms; 0: unused */
+	}		 peer_logged[PEER_LOGGED_MAX];
 
 	struct hmap	*sessions;	/* id -> struct session */
 	struct hmap	*lookups;	/* "c|session|phone", "a|session|jid" -> lookup */
@@ -208,6 +218,12 @@ struct lookup {
 	size_t		 nw, capw;
 	struct lookup	*prev, *next;
 };
+
+/* peer.c */
+/* Resolves [sessiond] allowed_users.  0, or -1 with err. */
+int peer_init(struct daemon *d, char *err, size_t errlen);
+/* Whether the peer of the connection fd may use the daemon. */
+int peer_allowed(struct daemon *d, int fd);
 
 /* client.c */
 /*

@@ -17,6 +17,7 @@ src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/link_sim.c src/sessiond/link_whatsapp.c \
 	src/sessiond/lookup.c \
 	src/sessiond/loop.c src/sessiond/loop.h \
+	src/sessiond/peer.c \
 	src/sessiond/ratelimit.c src/sessiond/ratelimit.h \
 	src/sessiond/refresh.c src/sessiond/refresh.h \
 	src/sessiond/request.c src/sessiond/request_session.c \

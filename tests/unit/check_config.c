@@ -22,6 +22,7 @@ START_TEST(config_defaults_when_empty)
 	ck_assert_str_eq(cfg.socket, "/run/wagw/sessiond.sock");
 	ck_assert_str_eq(cfg.link, "sim");
 	ck_assert_str_eq(cfg.sim_network, "/etc/wagw/network.json");
+	ck_assert_str_eq(cfg.allowed_users, "www-data");
 	ck_assert_int_eq(cfg.lookup_timeout_ms, 10000);
 	ck_assert_int_eq(cfg.lookups_per_minute, 30);
 	ck_assert_int_eq(cfg.lookup_burst, 10);
@@ -121,6 +122,15 @@ START_TEST(config_errors)
 		    "t.conf:2: lookup_burst: \"\" is not a whole number" },
 		{ __LINE__, "[sessiond]\nlink = telegram\n",
 		    "t.conf:2: link: unknown link driver \"telegram\" (known: sim, whatsapp)" },
+		{ __LINE__, "[sessiond]\nallowed_users = www-data, wagw\n",
+		    "t.conf:2: allowed_users: must be at most 16 user names or numeric ids, "
+		    "separated by spaces" },
+		{ __LINE__, "[sessiond]\nallowed_users = -u\n",
+		    "t.conf:2: allowed_users: must be at most 16 user names or numeric ids, "
+		    "separated by spaces" },
+		{ __LINE__, "[sessiond]\nallowed_users = a b c d e f g h i j k l m n o p q\n",
+		    "t.conf:2: allowed_users: must be at most 16 user names or numeric ids, "
+		    "separated by spaces" },
 		{ __LINE__, "[sessiond]\nid = gw.1\n",
 		    "t.conf:2: id: must be 1-64 of A-Z a-z 0-9 _ - (or empty: the host name)" },
 		{ __LINE__, "[sessiond]\ncredentials_key_file =\n",

@@ -1004,6 +1004,77 @@ want_fds(rlim_t n)
 	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
+/*
+ * Pings the daemon as uid (a child process that became it): 1 when
+ * answered, 0 when the connection was closed unanswered.
+ */
+static int
+ping_as(uid_t uid)
+{
+	static const char ping[] = "{\"id\":1,\"op\":\"ping\"}";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	unsigned char h[IPC_HEADER_LEN], buf[512];
+	pid_t child;
+	int st, fd;
+
+	ck_assert_int_ne(child = fork(), -1);
+	if (child == 0) {
+		if (setgid(uid) == -1 || setuid(uid) == -1)
+			_exit(3);
+		memcpy(sun.sun_path, sock, strlen(sock) + 1);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+		    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+			_exit(4);
+		ipc_frame_header(h, IPC_TYPE_REQUEST, strlen(ping));
+		if (send(fd, h, sizeof(h), MSG_NOSIGNAL) < 0 ||
+		    send(fd, ping, strlen(ping), MSG_NOSIGNAL) < 0)
+			_exit(0);	/* closed before it could even ask */
+		_exit(recv(fd, buf, sizeof(buf), 0) > 0 ? 1 : 0);
+	}
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) <= 1, "child status %d", st);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * Issue 13: every process of the socket's group (on a shared host, every
+ * site's CGI) could run lookups on any organization's session.  Only
+ * root, the daemon's user and allowed_users are served now.
+ */
+START_TEST(only_allowed_users_are_served)
+{
+	char sockdir[256], *slash;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "only_allowed_users_are_served: skipped, needs root "
+		    "to act as another user\n");
+		return;
+	}
+	/* The socket's directory and mode let anyone try. */
+	snprintf(sockdir, sizeof(sockdir), "%s", sock);
+	if ((slash = strrchr(sockdir, '/')) != NULL)
+		*slash = '\0';
+	ck_assert_int_eq(chmod(sockdir, 0711), 0);
+	restart("allowed_users = 4242\n", 5);
+	ck_assert_int_eq(chmod(sock, 0666), 0);
+	ck_assert_int_eq(ping_as(65534), 0);
+	ck_assert_int_eq(ping_as(65534), 0);
+	ck_assert_int_eq(ping_as(4242), 1);
+	ck_assert_int_eq(sessiond_ping(cl, T), SESSIOND_OK);	/* root */
+	ck_assert_int_eq(log_count("refusing connections from uid 65534"), 1);
+	restart("allowed_users = nobody 4242\n", 5);
+	ck_assert_int_eq(chmod(sock, 0666), 0);
+	ck_assert_int_eq(ping_as(65534), 1);
+	/* A user that does not exist stops the daemon at start. */
+	stop();
+	write_conf("allowed_users = no-such-user-wagw\n");
+	pid = spawn();
+	ck_assert_int_eq(WEXITSTATUS(wait_exit(pid, 5000)), 1);
+	pid = -1;
+	ck_assert(log_has("allowed_users: no user named no-such-user-wagw"));
+}
+END_TEST
+
 #define NIDLE	2000
 #define NHALF	200
 
@@ -1832,6 +1903,7 @@ sessiond_suite(void)
 	tcase_add_test(tc, idle_connections_cannot_wedge_the_daemon);
 	tcase_add_test(tc, few_descriptors_neither_spin_nor_refuse);
 	tcase_add_test(tc, limits_survive_restarts);
+	tcase_add_test(tc, only_allowed_users_are_served);
 	tcase_add_test(tc, many_concurrent_clients);
 	suite_add_tcase(s, tc);
 
