@@ -196,6 +196,7 @@ sim_report(struct sim_sess *ss, const struct simnet_session *s,
 	struct link_contact *contacts = NULL;
 	const char **dms = NULL, **left = NULL;
 	struct link_group *groups = NULL;
+	char (*owners)[JID_STR_MAX] = NULL;
 	struct link_member *members = NULL;
 	struct link_seen seen;
 	unsigned char *inc = NULL;
@@ -214,7 +215,8 @@ sim_report(struct sim_sess *ss, const struct simnet_session *s,
 	if ((nn > 0 && ((inc = calloc(nn, 1)) == NULL ||
 	    (contacts = calloc(nn, sizeof(*contacts))) == NULL)) ||
 	    (s->ndms > 0 && (dms = calloc(s->ndms, sizeof(*dms))) == NULL) ||
-	    (s->ngroups > 0 && (groups = calloc(s->ngroups, sizeof(*groups))) == NULL) ||
+	    (s->ngroups > 0 && ((groups = calloc(s->ngroups, sizeof(*groups))) == NULL ||
+	    (owners = calloc(s->ngroups, sizeof(*owners))) == NULL)) ||
 	    (nm > 0 && (members = calloc(nm, sizeof(*members))) == NULL) ||
 	    (onm > 0 && (left = calloc(onm, sizeof(*left))) == NULL))
 		goto nomem;
@@ -252,7 +254,12 @@ sim_report(struct sim_sess *ss, const struct simnet_session *s,
 		for (k = 0; old != NULL && k < old->ngroups; k++)
 			if (strcmp(old->groups[k].jid, g->jid) == 0)
 				og = &old->groups[k];
-		changed = og == NULL || !sim_streq(og->subject, g->subject);
+		changed = og == NULL || !sim_streq(og->subject, g->subject) ||
+		    !sim_streq(og->description, g->description) ||
+		    !sim_streq(og->owner ? og->owner->lid : NULL,
+		    g->owner ? g->owner->lid : NULL) || og->announce != g->announce ||
+		    og->locked != g->locked || og->created_ms != g->created_ms ||
+		    og->nmembers != g->nmembers;
 		hmap_free(omem);
 		hmap_free(nmem);
 		omem = nmem = NULL;
@@ -265,9 +272,21 @@ sim_report(struct sim_sess *ss, const struct simnet_session *s,
 				goto nomem;
 		lg->jid = g->jid;
 		lg->subject = g->subject;
+		/* A description removed from the file is removed (""). */
+		lg->description = g->description != NULL ? g->description :
+		    og != NULL && og->description != NULL ? "" : NULL;
+		if (g->owner != NULL) {
+			snprintf(owners[seen.ngroups], sizeof(owners[0]), "%s@lid",
+			    g->owner->lid);
+			lg->owner_jid = owners[seen.ngroups];
+		}
 		lg->size = (int64_t)g->nmembers;
-		lg->announce = lg->locked = -1;
-		lg->complete = 1;
+		lg->announce = g->announce;
+		lg->locked = g->locked;
+		lg->created_ms = g->created_ms;
+		/* The whole list only when the group is new to the session; else
+		 * the changes, and who left. */
+		lg->complete = og == NULL;
 		/* NULL + 0 is undefined: an empty array stays NULL. */
 		lg->members = members != NULL ? members + nmembers : NULL;
 		lg->left = left != NULL ? left + nleft : NULL;
@@ -322,6 +341,7 @@ out:
 	free(contacts);
 	free(dms);
 	free(groups);
+	free(owners);
 	free(members);
 	free(left);
 	hmap_free(idx);

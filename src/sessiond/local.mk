@@ -49,7 +49,8 @@ etc/wagw-sessiond.service: $(top_srcdir)/etc/wagw-sessiond.service.in Makefile
 SESSIOND_UNIT_TESTS = tests/unit/check_ratelimit tests/unit/check_simnet \
 	tests/unit/check_sessiond tests/unit/check_backoff tests/unit/check_creds \
 	tests/unit/check_link_contract tests/unit/check_refresh tests/unit/check_resolver \
-	tests/unit/check_hmap tests/unit/check_loop tests/unit/check_session
+	tests/unit/check_hmap tests/unit/check_loop tests/unit/check_session \
+	tests/unit/check_link_sim
 check_PROGRAMS += $(SESSIOND_UNIT_TESTS)
 TESTS += $(SESSIOND_UNIT_TESTS)
 tests_unit_check_ratelimit_SOURCES = tests/unit/check_ratelimit.c
@@ -79,6 +80,9 @@ tests_unit_check_creds_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_link_contract_SOURCES = tests/unit/check_link_contract.c
 tests_unit_check_link_contract_CFLAGS = $(UNIT_FLAGS) $(CURL_CFLAGS)
 tests_unit_check_link_contract_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
+tests_unit_check_link_sim_SOURCES = tests/unit/check_link_sim.c
+tests_unit_check_link_sim_CFLAGS = $(UNIT_FLAGS)
+tests_unit_check_link_sim_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)
 tests_unit_check_simnet_SOURCES = tests/unit/check_simnet.c
 tests_unit_check_simnet_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_simnet_LDADD = $(SESSIOND_LIBS) $(CHECK_LIBS)

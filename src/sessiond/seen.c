@@ -3,6 +3,12 @@
  * is copied into a batch and handed to the writer, which stores it in
  * transactions of SEEN_CHUNK rows, so that 10^5 contacts never hold the
  * database for long and the loop never waits for it.
+ *
+ * Every row of a batch carries the batch's one time stamp.  A group the
+ * link reports complete (every member listed) ends with a prune: its
+ * memberships not stamped by this batch are people who left.  Stamps are
+ * strictly increasing in the process, so that no earlier batch's
+ * memberships can pass for this one's.
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -16,14 +22,18 @@
 #define SEEN_CHUNK	2000	/* rows per transaction */
 #define SEEN_LOG_ROWS	100	/* smaller batches are logged at debug level */
 
-enum seen_kind { SEEN_CONTACT, SEEN_DM, SEEN_GROUP, SEEN_MEMBER, SEEN_LEFT };
+enum seen_kind { SEEN_CONTACT, SEEN_DM, SEEN_GROUP, SEEN_MEMBER, SEEN_LEFT, SEEN_PRUNE };
 
 struct seen_item {
 	enum seen_kind	 kind;
 	/* CONTACT: a lid, b phone, c name, e business.  DM: a lid.
-	 * GROUP: a jid, b subject.  MEMBER: a lid, b role, c tag.  LEFT: a lid. */
+	 * GROUP: a jid, b subject, c description, e owner, and the numbers.
+	 * MEMBER: a lid, b role, c tag.  LEFT: a lid.  PRUNE: nothing (the
+	 * latest GROUP). */
 	const char	*a, *b, *c, *e;
 	int		 known_only;	/* CONTACT: update, never make */
+	int64_t		 size, created_ms;	/* GROUP: -1, 0 unknown */
+	int		 announce, locked;	/* GROUP: -1 unknown */
 };
 
 struct seen_batch {
@@ -35,9 +45,13 @@ struct seen_batch {
 	size_t		 arena_len;
 	struct hmap	*ids;		/* lid -> contact id */
 	int64_t		 group_id;	/* of the latest GROUP item */
+	int64_t		 stamp;		/* the time of every row (wall clock) */
 	int64_t		 started_ms;
 	size_t		 ncontacts;
 };
+
+/* The latest batch's stamp (loop thread only). */
+static int64_t seen_last_stamp;
 
 static size_t
 seen_len(const char *s)
@@ -95,9 +109,13 @@ seen_item(struct store *st, struct seen_batch *b, const struct seen_item *it,
     int64_t now)
 {
 	struct store_seen_contact sc;
+	struct store_seen_group sg;
 	int64_t id;
 	int rc = STORE_OK;
 
+	if ((it->kind == SEEN_MEMBER || it->kind == SEEN_LEFT ||
+	    it->kind == SEEN_PRUNE) && b->group_id == 0)
+		return STORE_OK;
 	switch (it->kind) {
 	case SEEN_CONTACT:
 		sc.lid = it->a;
@@ -118,7 +136,18 @@ seen_item(struct store *st, struct seen_batch *b, const struct seen_item *it,
 			rc = store_dm_upsert(st, b->rowid, id, now);
 		break;
 	case SEEN_GROUP:
-		rc = store_group_upsert(st, b->rowid, it->a, it->b, now, &b->group_id);
+		sg.jid = it->a;
+		sg.subject = it->b;
+		sg.description = it->c;
+		sg.owner_jid = it->e;
+		sg.size = it->size;
+		sg.announce = it->announce;
+		sg.locked = it->locked;
+		sg.created_ms = it->created_ms;
+		/* A group that could not be stored takes its members along. */
+		if ((rc = store_group_seen(st, b->rowid, &sg, now, &b->group_id)) !=
+		    STORE_OK)
+			b->group_id = 0;
 		break;
 	case SEEN_MEMBER:
 		if ((rc = seen_contact_id(st, b, it->a, now, &id)) == STORE_OK)
@@ -126,6 +155,9 @@ seen_item(struct store *st, struct seen_batch *b, const struct seen_item *it,
 		break;
 	case SEEN_LEFT:
 		rc = store_member_remove(st, b->group_id, b->rowid, it->a);
+		break;
+	case SEEN_PRUNE:
+		rc = store_members_prune(st, b->group_id, now);
 		break;
 	}
 	return rc;
@@ -136,7 +168,7 @@ static int
 seen_write(struct store *st, void *arg)
 {
 	struct seen_batch *b = arg;
-	int64_t now = clock_wall_ms();
+	int64_t now = b->stamp;
 	size_t end = b->next + SEEN_CHUNK;
 	int rc;
 
@@ -187,13 +219,14 @@ seen_ev(void *cookie, const struct link_seen *seen)
 	for (i = 0; i < seen->ngroups; i++) {
 		const struct link_group *g = &seen->groups[i];
 
-		bytes += seen_len(g->jid) + seen_len(g->subject);
+		bytes += seen_len(g->jid) + seen_len(g->subject) +
+		    seen_len(g->description) + seen_len(g->owner_jid);
 		for (k = 0; k < g->nmembers; k++)
 			bytes += seen_len(g->members[k].lid) +
 			    seen_len(g->members[k].role) + seen_len(g->members[k].tag);
 		for (k = 0; k < g->nleft; k++)
 			bytes += seen_len(g->left[k]);
-		n += g->nmembers + g->nleft;
+		n += g->nmembers + g->nleft + (g->complete != 0);
 	}
 	n += seen->ncontacts + seen->ndms + seen->ngroups;
 	if (n == 0)
@@ -226,9 +259,17 @@ seen_ev(void *cookie, const struct link_seen *seen)
 	for (i = 0; i < seen->ngroups; i++) {
 		const struct link_group *g = &seen->groups[i];
 
-		b->items[b->n].kind = SEEN_GROUP;
-		b->items[b->n].a = seen_copy(b, g->jid);
-		b->items[b->n++].b = seen_copy(b, g->subject);
+		struct seen_item *gi = &b->items[b->n++];
+
+		gi->kind = SEEN_GROUP;
+		gi->a = seen_copy(b, g->jid);
+		gi->b = seen_copy(b, g->subject);
+		gi->c = seen_copy(b, g->description);
+		gi->e = seen_copy(b, g->owner_jid);
+		gi->size = g->size < 0 ? -1 : g->size;
+		gi->announce = g->announce;
+		gi->locked = g->locked;
+		gi->created_ms = g->created_ms > 0 ? g->created_ms : 0;
 		for (k = 0; k < g->nmembers; k++) {
 			struct seen_item *it = &b->items[b->n++];
 
@@ -241,7 +282,13 @@ seen_ev(void *cookie, const struct link_seen *seen)
 			b->items[b->n].kind = SEEN_LEFT;
 			b->items[b->n++].a = seen_copy(b, g->left[k]);
 		}
+		if (g->complete)
+			b->items[b->n++].kind = SEEN_PRUNE;
 	}
+	b->stamp = clock_wall_ms();
+	if (b->stamp <= seen_last_stamp)
+		b->stamp = seen_last_stamp + 1;
+	seen_last_stamp = b->stamp;
 	b->started_ms = clock_mono_ms();
 	daemon_write(s->d, seen_write, seen_done, b);
 }

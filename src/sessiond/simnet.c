@@ -245,9 +245,10 @@ static int
 simnet_group(struct simnet_ctx *x, struct json_object *obj, const char *path,
     struct simnet_group *g)
 {
-	static const char *const keys[] = { "jid", "subject", "members", NULL };
+	static const char *const keys[] = { "jid", "subject", "description",
+	    "owner", "announce", "locked", "createdAt", "members", NULL };
 	char sub[SIMNET_PATH_MAX];
-	struct json_object *arr;
+	struct json_object *arr, *v;
 	struct jid j;
 	size_t i, n;
 
@@ -255,13 +256,31 @@ simnet_group(struct simnet_ctx *x, struct json_object *obj, const char *path,
 		return simnet_fail(x, path, "must be an object, not %s", simnet_type(obj));
 	if (simnet_keys(x, obj, path, keys) == -1 ||
 	    simnet_str(x, obj, path, "jid", &g->jid) == -1 ||
-	    simnet_str(x, obj, path, "subject", &g->subject) == -1)
+	    simnet_str(x, obj, path, "subject", &g->subject) == -1 ||
+	    simnet_str(x, obj, path, "description", &g->description) == -1 ||
+	    simnet_bool(x, obj, path, "announce", -1, &g->announce) == -1 ||
+	    simnet_bool(x, obj, path, "locked", -1, &g->locked) == -1)
 		return -1;
 	if (g->jid == NULL)
 		return simnet_fail(x, path, "\"jid\" is missing");
 	if (jid_parse(g->jid, strlen(g->jid), &j) == -1 || j.kind != JID_GROUP)
 		return simnet_fail(x, path, "\"jid\" must be a group JID "
 		    "(<digits>-<digits>@g.us or <digits>@g.us)");
+	if (json_object_object_get_ex(obj, "owner", &v)) {
+		simnet_path(sub, "%s.owner", path);
+		if ((g->owner = simnet_lid_ref(x, v, sub)) == NULL)
+			return -1;
+	}
+	if (json_object_object_get_ex(obj, "createdAt", &v)) {
+		/* json-c clamps what overflows: the range check catches that too. */
+		if (!json_object_is_type(v, json_type_int))
+			return simnet_fail(x, path, "\"createdAt\" must be an integer, "
+			    "not %s", simnet_type(v));
+		g->created_ms = json_object_get_int64(v);
+		if (g->created_ms < 1 || g->created_ms > SIMNET_TIME_MAX)
+			return simnet_fail(x, path, "\"createdAt\" must be ms since "
+			    "the epoch, 1 to %lld", (long long)SIMNET_TIME_MAX);
+	}
 	if (!json_object_object_get_ex(obj, "members", &arr))
 		return 0;
 	if (!json_object_is_type(arr, json_type_array))
@@ -546,6 +565,7 @@ simnet_group_free(struct simnet_group *g)
 	free(g->members);
 	free(g->jid);
 	free(g->subject);
+	free(g->description);
 }
 
 void

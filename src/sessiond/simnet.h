@@ -9,10 +9,12 @@
 #define WAGW_SESSIOND_SIMNET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SIMNET_FILE_MAX		(512u * 1024 * 1024)
 #define SIMNET_LATENCY_MAX	60000
 #define SIMNET_PAIR_MS_MAX	3600000
+#define SIMNET_TIME_MAX		INT64_C(253402300799999)	/* 9999-12-31, in ms */
 
 enum simnet_role { SIMNET_MEMBER, SIMNET_ADMIN, SIMNET_SUPERADMIN };
 
@@ -35,6 +37,11 @@ struct simnet_member {
 struct simnet_group {
 	char		*jid;
 	char		*subject;	/* or NULL */
+	char		*description;	/* or NULL */
+	const struct simnet_account *owner;	/* or NULL */
+	int		 announce;	/* -1 not said */
+	int		 locked;	/* -1 not said */
+	int64_t		 created_ms;	/* 0 not said */
 	struct simnet_member *members;
 	size_t		 nmembers;
 };

@@ -17,6 +17,8 @@ static const char example[] =
 " \"sessions\": {\"01HZX8K3M9SESSIONA\": {\"account\": \"6281200000001\", \"connected\": true,\n"
 "   \"dms\": [\"205227043110953\"],\n"
 "   \"groups\": [{\"jid\": \"120363021234567890@g.us\", \"subject\": \"Project Team\",\n"
+"     \"description\": \"Weekly sync\", \"owner\": \"11112222333344\", \"announce\": false,\n"
+"     \"locked\": true, \"createdAt\": 1700000000000,\n"
 "     \"members\": [{\"lid\": \"205227043110953\", \"role\": \"admin\", \"tag\": \"~Alice\"},\n"
 "                 {\"lid\": \"99887766554433\", \"role\": \"member\", \"phoneHidden\": true},\n"
 "                 {\"lid\": \"11112222333344\", \"role\": \"superadmin\"}]}]},\n"
@@ -50,6 +52,11 @@ START_TEST(parses_the_documented_example)
 	ck_assert_uint_eq(s->ndms, 1);
 	ck_assert_uint_eq(s->ngroups, 1);
 	ck_assert_uint_eq(s->groups[0].nmembers, 3);
+	ck_assert_str_eq(s->groups[0].description, "Weekly sync");
+	ck_assert_str_eq(s->groups[0].owner->lid, "11112222333344");
+	ck_assert_int_eq(s->groups[0].announce, 0);
+	ck_assert_int_eq(s->groups[0].locked, 1);
+	ck_assert_int_eq(s->groups[0].created_ms, INT64_C(1700000000000));
 	ck_assert_int_eq(s->groups[0].members[0].role, SIMNET_ADMIN);
 	ck_assert_str_eq(s->groups[0].members[0].tag, "~Alice");
 	ck_assert_int_eq(s->groups[0].members[1].phone_hidden, 1);
@@ -133,6 +140,26 @@ static const struct {
 	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"members\":{}}]}}}",
 	    "$.sessions.S.groups[0]: \"members\" must be an array, not object" },
 	{ __LINE__, "{\"sessions\": {\"S\": {\"dm\": []}}}", "$.sessions.S: unknown member \"dm\"" },
+	/* What a group says of itself (all optional). */
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"owner\":\"9\"}]}}}",
+	    "$.sessions.S.groups[0].owner: \"9\" is not the lid of an account" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"owner\":9}]}}}",
+	    "$.sessions.S.groups[0].owner: must be a LID string, not int" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"announce\":1}]}}}",
+	    "$.sessions.S.groups[0]: \"announce\" must be true or false, not int" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"locked\":\"no\"}]}}}",
+	    "$.sessions.S.groups[0]: \"locked\" must be true or false, not string" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"description\":[]}]}}}",
+	    "$.sessions.S.groups[0]: \"description\" must be a string, not array" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"createdAt\":\"1\"}]}}}",
+	    "$.sessions.S.groups[0]: \"createdAt\" must be an integer, not string" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"createdAt\":0}]}}}",
+	    "$.sessions.S.groups[0]: \"createdAt\" must be ms since the epoch" },
+	/* json-c clamps an overflow to INT64_MAX: still out of range. */
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\","
+	    "\"createdAt\":99999999999999999999999}]}}}", "\"createdAt\" must be ms since the epoch" },
+	{ __LINE__, "{\"sessions\": {\"S\": {\"groups\": [{\"jid\":\"1@g.us\",\"created\":1}]}}}",
+	    "$.sessions.S.groups[0]: unknown member \"created\"" },
 };
 
 START_TEST(bad_files_name_path_and_problem)
