@@ -939,6 +939,617 @@ START_TEST(reader_busy_is_reported_within_bound)
 }
 END_TEST
 
+/* ---- groups, members, one contact ---- */
+
+struct gpage {
+	char	 text[16384];
+	int64_t	 last;
+	int	 n;
+};
+
+static int
+collect_group(const struct store_group *g, void *arg)
+{
+	struct gpage *p = arg;
+	size_t used = strlen(p->text);
+
+	snprintf(p->text + used, sizeof(p->text) - used, "%s;", g->jid);
+	p->last = g->key;
+	p->n++;
+	return 0;
+}
+
+static const char *
+groups_q(const char *q)
+{
+	static struct gpage p;
+	struct store_group_query gq = { sess, q, 0, 200 };
+	int more;
+
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_groups_page(st, &gq, collect_group, &p, &more), STORE_OK);
+	ck_assert_int_eq(more, 0);
+	return p.text;
+}
+
+static int
+copy_group(const struct store_group *g, void *arg)
+{
+	struct store_group *out = arg;
+
+	*out = *g;
+	/* Only the numbers outlive the callback; strings are checked inside. */
+	out->jid = out->subject = out->description = out->owner_jid = NULL;
+	return 0;
+}
+
+struct gtext {
+	char	 subject[64], description[64], owner[64];
+	int	 has_subject, has_description, has_owner;
+	struct store_group g;
+};
+
+static int
+copy_group_text(const struct store_group *g, void *arg)
+{
+	struct gtext *t = arg;
+
+	t->g = *g;
+	t->has_subject = g->subject != NULL;
+	t->has_description = g->description != NULL;
+	t->has_owner = g->owner_jid != NULL;
+	snprintf(t->subject, sizeof(t->subject), "%s", g->subject ? g->subject : "");
+	snprintf(t->description, sizeof(t->description), "%s",
+	    g->description ? g->description : "");
+	snprintf(t->owner, sizeof(t->owner), "%s", g->owner_jid ? g->owner_jid : "");
+	return 0;
+}
+
+START_TEST(groups_keep_what_a_report_does_not_say)
+{
+	struct store_seen_group g = { "120363000000000001@g.us", "Team", "Weekly sync",
+	    "1001@lid", 42, 1, 0, INT64_C(1700000000000) };
+	struct gtext t;
+	int64_t id, id2;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_group_seen(st, sess, &g, 5000, &id), STORE_OK);
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(store_group_get(st, sess, g.jid, copy_group_text, &t), STORE_OK);
+	ck_assert_str_eq(t.subject, "Team");
+	ck_assert_str_eq(t.description, "Weekly sync");
+	ck_assert_str_eq(t.owner, "1001@lid");
+	ck_assert_int_eq(t.g.key, id);
+	ck_assert_int_eq(t.g.size, 42);
+	ck_assert_int_eq(t.g.announce, 1);
+	ck_assert_int_eq(t.g.locked, 0);
+	ck_assert_int_eq(t.g.created_ms, INT64_C(1700000000000));
+	ck_assert_int_eq(t.g.first_seen_ms, 5000);
+	ck_assert_int_eq(t.g.updated_ms, 5000);
+	/* A report that says nothing new keeps everything, updated_ms too. */
+	g = (struct store_seen_group){ g.jid, NULL, NULL, NULL, -1, -1, -1, 0 };
+	ck_assert_int_eq(store_group_seen(st, sess, &g, 6000, &id2), STORE_OK);
+	ck_assert_int_eq(id2, id);
+	ck_assert_int_eq(store_group_get(st, sess, g.jid, copy_group_text, &t), STORE_OK);
+	ck_assert_str_eq(t.subject, "Team");
+	ck_assert_int_eq(t.g.size, 42);
+	ck_assert_int_eq(t.g.updated_ms, 5000);
+	g.subject = "Team";
+	g.size = 42;
+	ck_assert_int_eq(store_group_seen(st, sess, &g, 6500, NULL), STORE_OK);
+	ck_assert_int_eq(store_group_get(st, sess, g.jid, copy_group_text, &t), STORE_OK);
+	ck_assert_int_eq(t.g.updated_ms, 5000);
+	/* A change moves it; a removed description is "" (the API omits it). */
+	g = (struct store_seen_group){ g.jid, "Team 2", "", NULL, 41, -1, 1, 0 };
+	ck_assert_int_eq(store_group_seen(st, sess, &g, 7000, NULL), STORE_OK);
+	ck_assert_int_eq(store_group_get(st, sess, g.jid, copy_group_text, &t), STORE_OK);
+	ck_assert_str_eq(t.subject, "Team 2");
+	ck_assert(t.has_description && t.description[0] == '\0');
+	ck_assert_str_eq(t.owner, "1001@lid");
+	ck_assert_int_eq(t.g.size, 41);
+	ck_assert_int_eq(t.g.announce, 1);
+	ck_assert_int_eq(t.g.locked, 1);
+	ck_assert_int_eq(t.g.first_seen_ms, 5000);
+	ck_assert_int_eq(t.g.updated_ms, 7000);
+	/* The old subject is no longer found, the new one is. */
+	ck_assert_str_eq(groups_q("team 2"), "120363000000000001@g.us;");
+	/* Unknown stays unknown. */
+	ck_assert_int_eq(store_group_get(st, sess, "111-222@g.us", copy_group_text, &t),
+	    STORE_OK);
+	ck_assert(!t.has_subject && !t.has_description && !t.has_owner);
+	ck_assert_int_eq(t.g.size, -1);
+	ck_assert_int_eq(t.g.announce, -1);
+	ck_assert_int_eq(t.g.locked, -1);
+	ck_assert_int_eq(t.g.created_ms, 0);
+	ck_assert_int_eq(store_group_get(st, sess, "999@g.us", copy_group_text, &t),
+	    STORE_NOTFOUND);
+}
+END_TEST
+
+START_TEST(groups_search_folds_subjects)
+{
+	static const struct {
+		int		 line;
+		const char	*q, *want;
+	} cases[] = {
+		{ __LINE__, NULL, "120363021234567890@g.us;111-222@g.us;1@g.us;2@g.us;3@g.us;4@g.us;5@g.us;" },
+		{ __LINE__, "", "120363021234567890@g.us;111-222@g.us;1@g.us;2@g.us;3@g.us;4@g.us;5@g.us;" },
+		{ __LINE__, "team", "120363021234567890@g.us;" },
+		{ __LINE__, "TEAM", "120363021234567890@g.us;" },
+		{ __LINE__, "strasse", "1@g.us;" },		/* ß folds to ss */
+		{ __LINE__, "STRASSE", "1@g.us;" },
+		{ __LINE__, "straße", "1@g.us;" },
+		{ __LINE__, "ärger", "1@g.us;" },
+		{ __LINE__, "ΟΔΥΣΣΕΎΣ", "2@g.us;" },		/* final sigma */
+		{ __LINE__, "οδυσσεύς", "2@g.us;" },
+		{ __LINE__, "e\xcc\x81mile", "3@g.us;" },	/* NFC: é */
+		{ __LINE__, "ÉMILE", "3@g.us;" },
+		{ __LINE__, "山田", "4@g.us;" },
+		{ __LINE__, "%", "5@g.us;" },			/* '%' and '_' are ordinary */
+		{ __LINE__, "0%_", "5@g.us;" },
+		{ __LINE__, "_", "5@g.us;" },
+		{ __LINE__, "e", "120363021234567890@g.us;1@g.us;2@g.us;3@g.us;5@g.us;" },
+		{ __LINE__, "nobody", "" },
+	};
+	size_t i;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_group_upsert(st, sess, "1@g.us", "Ärger in der Straße", 1, NULL),
+	    STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "2@g.us", "Οδυσσεύς crew", 1, NULL),
+	    STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "3@g.us", "Émile's", 1, NULL), STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "4@g.us", "山田家", 1, NULL), STORE_OK);
+	ck_assert_int_eq(store_group_upsert(st, sess, "5@g.us", "100%_sure", 1, NULL), STORE_OK);
+	for (i = 0; i < N_ELEM(cases); i++) {
+		const char *got = groups_q(cases[i].q);
+
+		ck_assert_msg(strcmp(got, cases[i].want) == 0,
+		    "line %d: got \"%s\", want \"%s\"", cases[i].line, got, cases[i].want);
+	}
+}
+END_TEST
+
+/* Pages through the groups (limit, q), storing a new group every page. */
+static void
+groups_page_through(int limit, const char *q, int *visits, int nvisits)
+{
+	struct store_group_query gq = { sess, q, 0, limit };
+	struct gpage p;
+	int more = 1, pages = 0;
+	char *tok, *save;
+
+	while (more) {
+		char jid[32];
+
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(store_groups_page(st, &gq, collect_group, &p, &more),
+		    STORE_OK);
+		ck_assert_int_le(p.n, limit);
+		ck_assert_msg(p.n > 0, "empty page (more must have been 0)");
+		for (tok = strtok_r(p.text, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+			long n = strtol(tok, NULL, 10);
+
+			/* The fixture's own groups are not counted. */
+			if (strlen(tok) < 16) {
+				ck_assert(n >= 0 && n < nvisits);
+				visits[n]++;
+			}
+		}
+		gq.after = p.last;
+		/* A new group arrives while a client pages (the first pages:
+		 * with limit 1, one a page would never end). */
+		if (++pages > 10)
+			continue;
+		snprintf(jid, sizeof(jid), "%d@g.us", 5000 + limit * 100 + pages);
+		ck_assert_int_eq(store_group_upsert(st, sess, jid, "late group", 1, NULL),
+		    STORE_OK);
+		/* And a known one changes: its position stays. */
+		ck_assert_int_eq(store_group_upsert(st, sess, "1000@g.us", "group renamed",
+		    2, NULL), STORE_OK);
+	}
+}
+
+START_TEST(groups_paging_exactly_once_under_inserts)
+{
+	static const int limits[] = { 1, 2, 3, 7, 50, 199, 200 };
+	int visits[30000];
+	size_t i;
+	int j;
+	char jid[32];
+
+	contacts_fixture();
+	for (j = 1000; j < 1250; j++) {
+		snprintf(jid, sizeof(jid), "%d@g.us", j);
+		ck_assert_int_eq(store_group_upsert(st, sess, jid, "group", 1, NULL), STORE_OK);
+	}
+	for (i = 0; i < N_ELEM(limits); i++) {
+		memset(visits, 0, sizeof(visits));
+		groups_page_through(limits[i], NULL, visits, 30000);
+		for (j = 1000; j < 1250; j++)
+			ck_assert_msg(visits[j] == 1, "limit %d: group %d seen %d times",
+			    limits[i], j, visits[j]);
+		for (j = 0; j < 30000; j++)
+			ck_assert_int_le(visits[j], 1);
+		/* With q the same. */
+		memset(visits, 0, sizeof(visits));
+		groups_page_through(limits[i], "GROUP", visits, 30000);
+		for (j = 1001; j < 1250; j++)
+			ck_assert_msg(visits[j] == 1, "limit %d, q: group %d seen %d times",
+			    limits[i], j, visits[j]);
+	}
+}
+END_TEST
+
+struct mpage {
+	char	 text[16384];
+	int64_t	 last;
+	int	 n;
+};
+
+static int
+collect_member(const struct store_member *m, void *arg)
+{
+	struct mpage *p = arg;
+	size_t used = strlen(p->text);
+
+	snprintf(p->text + used, sizeof(p->text) - used, "%s %s %s %s %s %lld %lld;",
+	    m->lid, m->role, m->phone ? m->phone : "-", m->name ? m->name : "-",
+	    m->tag ? m->tag : "-", (long long)m->first_seen_ms, (long long)m->last_seen_ms);
+	p->last = m->key;
+	p->n++;
+	return 0;
+}
+
+static const char *
+members(const char *jid, const char *role)
+{
+	static struct mpage p;
+	struct store_group g;
+	struct store_member_query mq = { 0, role, 0, 200 };
+	int more;
+
+	ck_assert_int_eq(store_group_get(st, sess, jid, copy_group, &g), STORE_OK);
+	mq.group_id = g.key;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_members_page(st, &mq, collect_member, &p, &more), STORE_OK);
+	ck_assert_int_eq(more, 0);
+	return p.text;
+}
+
+#define GT "120363021234567890@g.us"
+
+START_TEST(members_roles_tags_and_who_left)
+{
+	int64_t gid, id;
+
+	contacts_fixture();
+	ck_assert_str_eq(members(GT, NULL),
+	    "1001 admin 6281234567890 Alice ~Alice 1000 1000;"
+	    "1002 member 14155550123 Bob - 1000 1000;"
+	    "1006 member 79161234567 Дмитрий - 1000 1000;");
+	ck_assert_str_eq(members(GT, "admin"), "1001 admin 6281234567890 Alice ~Alice 1000 1000;");
+	ck_assert_str_eq(members(GT, "superadmin"), "");
+	ck_assert_str_eq(members("111-222@g.us", "superadmin"),
+	    "1003 superadmin - ÄRGER Straße - 1000 1000;");
+	/* A role change and a new tag; first seen stays. */
+	ck_assert_int_eq(store_group_upsert(st, sess, GT, NULL, 2000, &gid), STORE_OK);
+	id = seen("1002", NULL, NULL, NULL);
+	ck_assert_int_eq(store_member_upsert(st, gid, id, "superadmin", "~Bobby", 2000),
+	    STORE_OK);
+	ck_assert_str_eq(members(GT, "superadmin"),
+	    "1002 superadmin 14155550123 Bob ~Bobby 1000 2000;");
+	/* Who left is no longer listed. */
+	ck_assert_int_eq(store_member_remove(st, gid, sess, "1006"), STORE_OK);
+	ck_assert_str_eq(members(GT, NULL),
+	    "1001 admin 6281234567890 Alice ~Alice 1000 1000;"
+	    "1002 superadmin 14155550123 Bob ~Bobby 1000 2000;");
+	/* A complete report of Alice alone: Bob has left too. */
+	id = seen("1001", NULL, NULL, NULL);
+	ck_assert_int_eq(store_member_upsert(st, gid, id, "admin", NULL, 3000), STORE_OK);
+	ck_assert_int_eq(store_members_prune(st, gid, 3000), STORE_OK);
+	ck_assert_str_eq(members(GT, NULL), "1001 admin 6281234567890 Alice ~Alice 1000 3000;");
+	/* The other group is untouched. */
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM group_members"), 5);
+}
+END_TEST
+
+START_TEST(members_paging_exactly_once_under_inserts)
+{
+	static const int limits[] = { 1, 2, 7, 50, 200 };
+	struct store_group g;
+	struct store_member_query mq;
+	struct mpage p;
+	int visits[20000], more, pages;
+	int64_t gid, id;
+	size_t i;
+	int j;
+	char lid[16], *tok, *save;
+
+	contacts_fixture();
+	ck_assert_int_eq(store_group_upsert(st, sess, "7@g.us", "big", 1, &gid), STORE_OK);
+	for (j = 2000; j < 2300; j++) {
+		snprintf(lid, sizeof(lid), "%d", j);
+		id = seen(lid, NULL, NULL, NULL);
+		ck_assert_int_eq(store_member_upsert(st, gid, id, j % 10 ? "member" : "admin",
+		    NULL, 1), STORE_OK);
+	}
+	ck_assert_int_eq(store_group_get(st, sess, "7@g.us", copy_group, &g), STORE_OK);
+	for (i = 0; i < N_ELEM(limits); i++) {
+		memset(visits, 0, sizeof(visits));
+		mq = (struct store_member_query){ g.key, NULL, 0, limits[i] };
+		more = 1;
+		pages = 0;
+		while (more) {
+			memset(&p, 0, sizeof(p));
+			ck_assert_int_eq(store_members_page(st, &mq, collect_member, &p, &more),
+			    STORE_OK);
+			ck_assert_int_le(p.n, limits[i]);
+			ck_assert_int_gt(p.n, 0);
+			for (tok = strtok_r(p.text, ";", &save); tok;
+			    tok = strtok_r(NULL, ";", &save))
+				visits[atoi(tok)]++;
+			mq.after = p.last;
+			/* Someone new joins, someone known changes role (the
+			 * first pages: with limit 1, one a page would never end). */
+			if (++pages > 10)
+				continue;
+			snprintf(lid, sizeof(lid), "%d", 10000 + (int)i * 100 + pages);
+			id = seen(lid, NULL, NULL, NULL);
+			ck_assert_int_eq(store_member_upsert(st, gid, id, "member", NULL, 2),
+			    STORE_OK);
+			id = seen("2150", NULL, NULL, NULL);
+			ck_assert_int_eq(store_member_upsert(st, gid, id, "superadmin", NULL, 2),
+			    STORE_OK);
+		}
+		for (j = 2000; j < 2300; j++)
+			ck_assert_msg(visits[j] == 1, "limit %d: member %d seen %d times",
+			    limits[i], j, visits[j]);
+		for (j = 0; j < 20000; j++)
+			ck_assert_int_le(visits[j], 1);
+	}
+	/* role: only that role, paged the same way (2150 is superadmin now). */
+	mq = (struct store_member_query){ g.key, "admin", 0, 3 };
+	memset(visits, 0, sizeof(visits));
+	for (more = 1; more; mq.after = p.last) {
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(store_members_page(st, &mq, collect_member, &p, &more), STORE_OK);
+		for (tok = strtok_r(p.text, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
+			visits[atoi(tok)]++;
+	}
+	for (j = 2000; j < 2300; j++)
+		ck_assert_int_eq(visits[j], (j % 10 == 0 && j != 2150) ? 1 : 0);
+}
+END_TEST
+
+struct detail {
+	char	 text[1024];
+	int64_t	 id;
+};
+
+static int
+collect_detail(const struct store_contact_detail *c, void *arg)
+{
+	struct detail *d = arg;
+
+	snprintf(d->text, sizeof(d->text), "%s %s %s %s %s %lld %lld %d", c->lid,
+	    c->phone ? c->phone : "-", c->phone_jid ? c->phone_jid : "-",
+	    c->name ? c->name : "-", c->business_name ? c->business_name : "-",
+	    (long long)c->first_seen_ms, (long long)c->updated_ms, c->has_dm);
+	d->id = c->id;
+	return 0;
+}
+
+static int
+collect_contact_group(const struct store_contact_group *g, void *arg)
+{
+	char *out = arg;
+	size_t used = strlen(out);
+
+	snprintf(out + used, 1024 - used, "%s %s %s %s %lld;", g->jid,
+	    g->subject ? g->subject : "-", g->role, g->tag ? g->tag : "-",
+	    (long long)g->last_seen_ms);
+	return 0;
+}
+
+START_TEST(contact_detail_and_its_groups)
+{
+	struct store_session s2;
+	struct detail d;
+	char groups[1024];
+
+	contacts_fixture();
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(store_contact_get(st, sess, "1001", collect_detail, &d), STORE_OK);
+	ck_assert_str_eq(d.text, "1001 6281234567890 6281234567890@s.whatsapp.net Alice "
+	    "Acme Corp 1000 1000 1");
+	groups[0] = '\0';
+	ck_assert_int_eq(store_contact_groups(st, d.id, collect_contact_group, groups),
+	    STORE_OK);
+	ck_assert_str_eq(groups, GT " Team admin ~Alice 1000;");
+	/* In two groups, no direct chat, no phone. */
+	ck_assert_int_eq(store_contact_get(st, sess, "1003", collect_detail, &d), STORE_OK);
+	ck_assert_str_eq(d.text, "1003 - - ÄRGER Straße - 1000 1000 0");
+	ck_assert_int_eq(store_contact_get(st, sess, "1006", collect_detail, &d), STORE_OK);
+	groups[0] = '\0';
+	ck_assert_int_eq(store_contact_groups(st, d.id, collect_contact_group, groups),
+	    STORE_OK);
+	ck_assert_str_eq(groups, GT " Team member - 1000;111-222@g.us - member - 1000;");
+	/* In none: an empty list. */
+	ck_assert_int_eq(store_contact_get(st, sess, "1004", collect_detail, &d), STORE_OK);
+	groups[0] = '\0';
+	ck_assert_int_eq(store_contact_groups(st, d.id, collect_contact_group, groups),
+	    STORE_OK);
+	ck_assert_str_eq(groups, "");
+	/* Unknown here, and another session's contact, are not found. */
+	ck_assert_int_eq(store_contact_get(st, sess, "9999", collect_detail, &d),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_session_add(st, "T", "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "T", &s2), STORE_OK);
+	ck_assert_int_eq(store_contact_get(st, s2.rowid, "1001", collect_detail, &d),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_group_get(st, s2.rowid, GT, copy_group_text, &d),
+	    STORE_NOTFOUND);
+}
+END_TEST
+
+START_TEST(groups_and_members_query_plans)
+{
+	static const struct {
+		int		 line;
+		int		 members;
+		const char	*filter;	/* q or role */
+		const char	*want;
+	} cases[] = {
+		{ __LINE__, 0, NULL, "SEARCH g USING INDEX groups_session (session=? AND rowid>?)" },
+		{ __LINE__, 0, "team", "SEARCH g USING INDEX groups_session (session=? AND rowid>?)" },
+		{ __LINE__, 0, "t", "SEARCH g USING INDEX groups_session (session=? AND rowid>?)" },
+		{ __LINE__, 1, NULL, "SEARCH m USING PRIMARY KEY (grp=? AND contact>?)" },
+		{ __LINE__, 1, "admin", "SEARCH m USING PRIMARY KEY (grp=? AND contact>?)" },
+		{ __LINE__, 1, NULL, "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)" },
+	};
+	struct store_group_query gq;
+	struct store_member_query mq;
+	char plan[2048];
+	size_t i;
+
+	contacts_fixture();
+	for (i = 0; i < N_ELEM(cases); i++) {
+		if (cases[i].members) {
+			mq = (struct store_member_query){ 1, cases[i].filter, 0, 50 };
+			ck_assert_int_eq(store_members_plan(st, &mq, plan, sizeof(plan)), STORE_OK);
+		} else {
+			gq = (struct store_group_query){ sess, cases[i].filter, 0, 50 };
+			ck_assert_int_eq(store_groups_plan(st, &gq, plan, sizeof(plan)), STORE_OK);
+		}
+		ck_assert_msg(strstr(plan, cases[i].want) != NULL,
+		    "line %d: plan lacks \"%s\":\n%s", cases[i].line, cases[i].want, plan);
+		/* Keyset order comes from the index, never from a sort. */
+		ck_assert_msg(strstr(plan, "TEMP B-TREE") == NULL,
+		    "line %d: sorts:\n%s", cases[i].line, plan);
+		ck_assert_msg(strstr(plan, "SCAN") == NULL,
+		    "line %d: scans:\n%s", cases[i].line, plan);
+	}
+}
+END_TEST
+
+/* Runs sql (no parameters) on the test's own connection to path. */
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s",
+	    sql, msg ? msg : "");
+	sqlite3_close(db);
+}
+
+/*
+ * A database as round 1 left it (schema v1, written with v1's columns)
+ * migrates to this version keeping every organization, key, session,
+ * contact with its id (the keyset position a cursor holds), direct chat,
+ * group, membership, cached check and the cursor key; its group subjects
+ * become searchable.  The responder's side of the cursors is
+ * check_handle_groups (a cursor issued before the migration still works).
+ */
+START_TEST(migrate_round_one_keeps_every_row_and_cursor)
+{
+	unsigned char k1[STORE_CURSOR_KEY_LEN], k2[STORE_CURSOR_KEY_LEN];
+	struct store_contact_query cq = { 0, STORE_SOURCE_ANY, NULL, NULL, 0, 3 };
+	struct store_session s;
+	struct store_check cc;
+	struct store_key key;
+	struct store *old;
+	struct page p;
+	char err[256], path[320], *before;
+	int v, more, i;
+
+	snprintf(path, sizeof(path), "%s/round1.db", dir);
+	ck_assert_int_eq(store_open(&old, path, STORE_WRITER, 2000, err, sizeof(err)),
+	    STORE_OK);
+	ck_assert_int_eq(store_migrate_to(old, 1), STORE_OK);
+	ck_assert_int_eq(store_schema_version(old, &v), STORE_OK);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(store_cursor_key(old, k1), STORE_OK);
+	store_close(old);
+	/* Round 1's wagw-admin and daemon wrote these columns. */
+	raw_exec(path,
+	    "INSERT INTO organizations VALUES ('acme', 'Acme', 1);"
+	    "INSERT INTO api_keys (id, org_id, name, prefix, secret_hash, permissions,"
+	    " created_ms) VALUES ('k1', 'acme', 'ci', 'wa_abc', x'00', 1, 1);"
+	    "INSERT INTO sessions (sid, id, org_id, label, created_ms, updated_ms)"
+	    " VALUES (7, 'S', 'acme', 'old', 1, 1);"
+	    /* ids with gaps, as deletes and the AUTOINCREMENT left them */
+	    "INSERT INTO contacts (id, session, lid, phone, phone_jid, push_name,"
+	    " name_folded, first_seen_ms, updated_ms) VALUES"
+	    " (3, 7, '1001', '6281234567890', '6281234567890@s.whatsapp.net', 'Alice',"
+	    "  'alice', 10, 10),"
+	    " (8, 7, '1002', NULL, NULL, 'Bob', 'bob', 11, 11),"
+	    " (9, 7, '1003', '14155550123', '14155550123@s.whatsapp.net', 'Ärger',"
+	    "  'ärger', 12, 12),"
+	    " (15, 7, '1004', NULL, NULL, NULL, NULL, 13, 13),"
+	    " (16, 7, '1005', '4915112345678', '4915112345678@s.whatsapp.net', 'Dora',"
+	    "  'dora', 14, 14);"
+	    "INSERT INTO direct_chats VALUES (3, 7, 10, 20), (16, 7, 14, 20);"
+	    "INSERT INTO groups (id, session, jid, subject, first_seen_ms, updated_ms)"
+	    " VALUES (4, 7, '120363021234567890@g.us', 'Straßenfest', 10, 10),"
+	    " (5, 7, '111-222@g.us', NULL, 10, 10);"
+	    "INSERT INTO group_members VALUES (4, 3, 'admin', '~A', 10, 20),"
+	    " (4, 8, 'member', NULL, 11, 20), (5, 9, 'superadmin', NULL, 12, 20);"
+	    "INSERT INTO check_cache VALUES (7, '14155550123', 1,"
+	    " '14155550123@s.whatsapp.net', 30);");
+	ck_assert_int_eq(store_open(&old, path, STORE_WRITER, 2000, err, sizeof(err)),
+	    STORE_OK);
+	ck_assert_int_eq(store_migrate(old), STORE_OK);
+	ck_assert_int_eq(store_schema_version(old, &v), STORE_OK);
+	ck_assert_int_eq(v, STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_cursor_key(old, k2), STORE_OK);
+	ck_assert_mem_eq(k1, k2, sizeof(k1));
+	ck_assert_int_eq(store_org_exists(old, "acme"), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(old, "S", &s), STORE_OK);
+	ck_assert_int_eq(s.rowid, 7);
+	/* Every contact, in the same keyset order, with the same positions:
+	 * page one ends at id 9, and "after 9" (what its cursor holds)
+	 * continues at the same place. */
+	cq.session_rowid = 7;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(old, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_str_eq(p.lids, "1001d 1002g 1003g ");
+	ck_assert_int_eq(p.last, 9);
+	ck_assert_int_eq(more, 1);
+	cq.after = p.last;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(old, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_str_eq(p.lids, "1004g 1005d ");
+	ck_assert_int_eq(more, 0);
+	/* Search still finds the old rows (the FTS index came along). */
+	cq = (struct store_contact_query){ 7, STORE_SOURCE_ANY, NULL, "ÄRG", 0, 50 };
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(store_contacts_page(old, &cq, collect_contact, &p, &more), STORE_OK);
+	ck_assert_str_eq(p.lids, "1003g ");
+	/* Groups and members, and the old subjects folded for q. */
+	store_close(st);
+	st = old;
+	sess = 7;
+	ck_assert_str_eq(groups_q(NULL), "120363021234567890@g.us;111-222@g.us;");
+	ck_assert_str_eq(groups_q("STRASSEN"), "120363021234567890@g.us;");
+	ck_assert_str_eq(members(GT, NULL), "1001 admin 6281234567890 Alice ~A 10 20;"
+	    "1002 member - Bob - 11 20;");
+	before = strdup(members("111-222@g.us", NULL));
+	ck_assert_str_eq(before, "1003 superadmin 14155550123 Ärger - 12 20;");
+	free(before);
+	ck_assert_int_eq(store_key_by_prefix(st, "wa_abc", &key), STORE_OK);
+	ck_assert_str_eq(key.id, "k1");
+	ck_assert_int_eq(store_check_get(st, 7, "14155550123", 40, 1000, &cc), STORE_OK);
+	ck_assert_str_eq(cc.jid, "14155550123@s.whatsapp.net");
+	for (i = 0; i < 2; i++)		/* migrating again changes nothing */
+		ck_assert_int_eq(store_migrate(st), STORE_OK);
+	ck_assert_str_eq(groups_q("strassen"), "120363021234567890@g.us;");
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -970,6 +1581,14 @@ store_suite(void)
 	tcase_add_test(tc, read_snapshot);
 	tcase_add_test(tc, check_cache);
 	tcase_add_test(tc, reader_busy_is_reported_within_bound);
+	tcase_add_test(tc, groups_keep_what_a_report_does_not_say);
+	tcase_add_test(tc, groups_search_folds_subjects);
+	tcase_add_test(tc, groups_paging_exactly_once_under_inserts);
+	tcase_add_test(tc, members_roles_tags_and_who_left);
+	tcase_add_test(tc, members_paging_exactly_once_under_inserts);
+	tcase_add_test(tc, contact_detail_and_its_groups);
+	tcase_add_test(tc, groups_and_members_query_plans);
+	tcase_add_test(tc, migrate_round_one_keeps_every_row_and_cursor);
 	suite_add_tcase(s, tc);
 	return s;
 }
