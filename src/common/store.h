@@ -429,8 +429,9 @@ int store_contact_groups(struct store *st, int64_t contact_id,
 
 /* ---- a session's live-lookup limits, kept across daemon restarts ---- */
 struct store_limits {
-	int64_t		 bucket_ms;	/* the token bucket's theoretical arrival
-					 * time (GCRA), wall clock ms */
+	int64_t		 bucket_debt;	/* the token bucket's debt at bucket_at_ms,
+					 * in 1/60000 tokens (ratelimit_save) */
+	int64_t		 bucket_at_ms;	/* wall clock */
 	int64_t		 day;		/* UTC day number of day_count */
 	int64_t		 day_count;	/* lookups spent that day */
 	int64_t		 backoff_until_ms;	/* wall clock; 0: no back-off */

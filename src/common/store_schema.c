@@ -177,7 +177,8 @@ static const char store_schema_v2[] =
 static const char store_schema_v3[] =
 "CREATE TABLE session_limits ("
 "  session INTEGER PRIMARY KEY REFERENCES sessions(sid) ON DELETE CASCADE,"
-"  bucket_ms INTEGER NOT NULL,"
+"  bucket_debt INTEGER NOT NULL,"
+"  bucket_at_ms INTEGER NOT NULL,"
 "  day INTEGER NOT NULL,"
 "  day_count INTEGER NOT NULL,"
 "  backoff_until_ms INTEGER NOT NULL,"

@@ -307,11 +307,12 @@ store_limits_get(struct store *st, int64_t session_rowid, struct store_limits *o
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, session_rowid);
 	if ((rc = store_step_row(st, s)) == STORE_OK) {
-		out->bucket_ms = sqlite3_column_int64(s, 0);
-		out->day = sqlite3_column_int64(s, 1);
-		out->day_count = sqlite3_column_int64(s, 2);
-		out->backoff_until_ms = sqlite3_column_int64(s, 3);
-		out->backoff_ms = sqlite3_column_int64(s, 4);
+		out->bucket_debt = sqlite3_column_int64(s, 0);
+		out->bucket_at_ms = sqlite3_column_int64(s, 1);
+		out->day = sqlite3_column_int64(s, 2);
+		out->day_count = sqlite3_column_int64(s, 3);
+		out->backoff_until_ms = sqlite3_column_int64(s, 4);
+		out->backoff_ms = sqlite3_column_int64(s, 5);
 	}
 	sqlite3_reset(s);
 	return rc;
@@ -326,11 +327,12 @@ store_limits_put(struct store *st, int64_t session_rowid,
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, session_rowid);
-	sqlite3_bind_int64(s, 2, l->bucket_ms);
-	sqlite3_bind_int64(s, 3, l->day);
-	sqlite3_bind_int64(s, 4, l->day_count);
-	sqlite3_bind_int64(s, 5, l->backoff_until_ms);
-	sqlite3_bind_int64(s, 6, l->backoff_ms);
-	sqlite3_bind_int64(s, 7, now_ms);
+	sqlite3_bind_int64(s, 2, l->bucket_debt);
+	sqlite3_bind_int64(s, 3, l->bucket_at_ms);
+	sqlite3_bind_int64(s, 4, l->day);
+	sqlite3_bind_int64(s, 5, l->day_count);
+	sqlite3_bind_int64(s, 6, l->backoff_until_ms);
+	sqlite3_bind_int64(s, 7, l->backoff_ms);
+	sqlite3_bind_int64(s, 8, now_ms);
 	return store_exec_stmt(st, s);
 }

@@ -213,13 +213,14 @@ const char *const store_sql[SS_COUNT] = {
 	    " FROM group_members m JOIN groups g ON g.id = m.grp"
 	    " WHERE m.contact = ?1 ORDER BY m.grp",
 
-	[SS_LIMITS_GET] = "SELECT bucket_ms, day, day_count, backoff_until_ms,"
-	    " backoff_ms FROM session_limits WHERE session = ?1",
-	[SS_LIMITS_PUT] = "INSERT INTO session_limits (session, bucket_ms, day,"
-	    " day_count, backoff_until_ms, backoff_ms, updated_ms)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (session) DO UPDATE SET"
-	    " bucket_ms = excluded.bucket_ms, day = excluded.day,"
-	    " day_count = excluded.day_count, backoff_until_ms = excluded.backoff_until_ms,"
+	[SS_LIMITS_GET] = "SELECT bucket_debt, bucket_at_ms, day, day_count,"
+	    " backoff_until_ms, backoff_ms FROM session_limits WHERE session = ?1",
+	[SS_LIMITS_PUT] = "INSERT INTO session_limits (session, bucket_debt,"
+	    " bucket_at_ms, day, day_count, backoff_until_ms, backoff_ms, updated_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (session) DO UPDATE SET"
+	    " bucket_debt = excluded.bucket_debt, bucket_at_ms = excluded.bucket_at_ms,"
+	    " day = excluded.day, day_count = excluded.day_count,"
+	    " backoff_until_ms = excluded.backoff_until_ms,"
 	    " backoff_ms = excluded.backoff_ms, updated_ms = excluded.updated_ms",
 	[SS_CHECK_GET] = "SELECT on_whatsapp, jid, checked_ms FROM check_cache"
 	    " WHERE session = ?1 AND phone = ?2",

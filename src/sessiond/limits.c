@@ -37,7 +37,7 @@ limits_load(struct session *s)
 			    s->row.id, store_rc_str(rc));
 		return;
 	}
-	ratelimit_restore(&s->rl, &s->d->rlc, l.bucket_ms, mono, wall);
+	ratelimit_restore(&s->rl, &s->d->rlc, l.bucket_debt, l.bucket_at_ms, mono, wall);
 	s->rl.day = l.day;
 	s->rl.day_count = l.day_count;
 	s->lookup_backoff_ms = l.backoff_ms;
@@ -77,7 +77,8 @@ limits_collect(const char *key, size_t len, void *val, void *arg)
 	s->limits_dirty = 0;
 	o = &j->v[j->n++];
 	o->rowid = s->row.rowid;
-	o->l.bucket_ms = ratelimit_save(&s->rl, &s->d->rlc, mono, wall);
+	o->l.bucket_debt = ratelimit_save(&s->rl, &s->d->rlc, mono);
+	o->l.bucket_at_ms = wall;
 	o->l.day = s->rl.day;
 	o->l.day_count = s->rl.day_count;
 	o->l.backoff_ms = s->lookup_backoff_ms;

@@ -38,18 +38,23 @@ ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c, int n,
 
 int64_t
 ratelimit_save(const struct ratelimit *r, const struct ratelimit_conf *c,
-    int64_t mono_ms, int64_t wall_ms)
+    int64_t mono_ms)
 {
-	int64_t ahead = ratelimit_ceil_div(r->tat, c->per_minute) - mono_ms;
+	int64_t debt = r->tat - mono_ms * c->per_minute;
 
-	return ahead > 0 ? wall_ms + ahead : 0;
+	return debt > 0 ? debt : 0;
 }
 
 void
 ratelimit_restore(struct ratelimit *r, const struct ratelimit_conf *c,
-    int64_t saved_wall_ms, int64_t mono_ms, int64_t wall_ms)
+    int64_t debt, int64_t saved_ms, int64_t mono_ms, int64_t wall_ms)
 {
-	int64_t ahead = saved_wall_ms - wall_ms;
+	int64_t since = wall_ms > saved_ms ? wall_ms - saved_ms : 0;
 
-	r->tat = ahead > 0 ? (mono_ms + ahead) * c->per_minute : 0;
+	/* The refill since, at most what is owed (no overflow for old debts). */
+	if (since >= (debt + c->per_minute - 1) / c->per_minute)
+		debt = 0;
+	else
+		debt -= since * c->per_minute;
+	r->tat = debt > 0 ? mono_ms * c->per_minute + debt : 0;
 }

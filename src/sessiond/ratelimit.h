@@ -29,13 +29,14 @@ int64_t ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c,
     int n, int64_t mono_ms, int64_t wall_ms);
 
 /*
- * The bucket's arrival time as a wall clock time (ms, rounded up), to
- * keep across restarts; and back from one.  A bucket saved full, or a
- * time already past, restores as full.
+ * The bucket's debt now, in 1/60000 tokens (0: full), to keep across
+ * restarts; and back: a debt saved at wall time saved_ms, less what the
+ * bucket refilled since, under c (which may differ from the conf it was
+ * saved under: a debt is tokens, whatever the rate).
  */
 int64_t ratelimit_save(const struct ratelimit *r, const struct ratelimit_conf *c,
-    int64_t mono_ms, int64_t wall_ms);
+    int64_t mono_ms);
 void ratelimit_restore(struct ratelimit *r, const struct ratelimit_conf *c,
-    int64_t saved_wall_ms, int64_t mono_ms, int64_t wall_ms);
+    int64_t debt, int64_t saved_ms, int64_t mono_ms, int64_t wall_ms);
 
 #endif

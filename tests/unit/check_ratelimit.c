@@ -57,27 +57,35 @@ START_TEST(ratelimit_table)
 }
 END_TEST
 
-/* Saved as wall time and restored under another monotonic clock. */
+/*
+ * Saved as a debt of tokens and restored under another monotonic clock,
+ * less the refill since; a new rate applies to what is left.
+ */
 START_TEST(ratelimit_save_restore)
 {
-	struct ratelimit_conf c = { 2, 3, 1000 };
+	struct ratelimit_conf c = { 2, 3, 1000 }, fast = { 60, 3, 1000 };
 	struct ratelimit r, back;
-	int64_t saved;
+	int64_t debt;
 
 	memset(&r, 0, sizeof(r));
 	memset(&back, 0, sizeof(back));
 	ck_assert_int_eq(ratelimit_take(&r, &c, 3, 5000, WALL0), 0);
 	ck_assert_int_eq(ratelimit_take(&r, &c, 1, 5000, WALL0), 30);
-	saved = ratelimit_save(&r, &c, 5000, WALL0);
-	ck_assert_int_eq(saved, WALL0 + 90000);	/* three tokens of 30 s ahead */
+	debt = ratelimit_save(&r, &c, 5000);
+	ck_assert_int_eq(debt, 3 * 60000);	/* three tokens */
 	/* Ten seconds later, in a new process whose monotonic clock is elsewhere. */
-	ratelimit_restore(&back, &c, saved, 900000, WALL0 + 10000);
+	ratelimit_restore(&back, &c, debt, WALL0, 900000, WALL0 + 10000);
 	ck_assert_int_eq(ratelimit_take(&back, &c, 1, 900000, WALL0 + 10000), 20);
 	ck_assert_int_eq(ratelimit_take(&back, &c, 1, 920000, WALL0 + 30000), 0);
-	/* A full bucket saves as 0 and a time long past restores as full. */
+	/* The same debt under a faster rate: a token a second. */
+	memset(&back, 0, sizeof(back));
+	ratelimit_restore(&back, &fast, debt, WALL0, 900000, WALL0 + 1000);
+	ck_assert_int_eq(ratelimit_take(&back, &fast, 2, 900000, WALL0 + 1000), 1);
+	ck_assert_int_eq(ratelimit_take(&back, &fast, 1, 900000, WALL0 + 1000), 0);
+	/* A full bucket saves as 0; a debt long repaid restores as full. */
 	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(ratelimit_save(&r, &c, 5000, WALL0), 0);
-	ratelimit_restore(&back, &c, WALL0 - 1, 5000, WALL0);
+	ck_assert_int_eq(ratelimit_save(&r, &c, 5000), 0);
+	ratelimit_restore(&back, &c, 3 * 60000, WALL0 - 86400000LL * 365, 5000, WALL0);
 	ck_assert_int_eq(ratelimit_take(&back, &c, 3, 5000, WALL0), 0);
 }
 END_TEST

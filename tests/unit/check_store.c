@@ -331,7 +331,7 @@ END_TEST
 /* Lookup limits are kept per session, replaced, and go with the session. */
 START_TEST(limits_kept)
 {
-	struct store_limits a = { 1700000060000, 19675, 7, 1700000120000, 120000 }, b;
+	struct store_limits a = { 180000, 1700000060000, 19675, 7, 1700000120000, 120000 }, b;
 	struct store_session s;
 
 	ck_assert_int_eq(store_org_add(st, "a", "", 1), STORE_OK);
