@@ -76,6 +76,18 @@ dispatch_api(struct gateway *gw, const struct request *req,
 		case ROUTE_ME:
 			handle_me(gw->st, &s, r);
 			goto out;
+		case ROUTE_CONTACT:
+			handle_contact(gw->st, &s, m->jid, m->jid_len, r);
+			goto out;
+		case ROUTE_GROUPS:
+			handle_groups(gw->st, gw->ck, &s, &q, r);
+			goto out;
+		case ROUTE_GROUP:
+			handle_group(gw->st, &s, m->jid, m->jid_len, r);
+			goto out;
+		case ROUTE_MEMBERS:
+			handle_members(gw->st, gw->ck, &s, m->jid, m->jid_len, &q, r);
+			goto out;
 		default:
 			break;
 		}

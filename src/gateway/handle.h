@@ -41,6 +41,29 @@ int handle_about(struct sessiond_client *sd, int timeout_ms,
     const struct store_session *s, const char *jid, size_t len,
     struct response *r);
 
+/*
+ * The stored groups (handle_groups.c).  group and lid are the raw path
+ * segments (len bytes); q holds the route's query parameters.
+ * GET .../contacts/{lid}: everything stored of one person, with its groups.
+ */
+int handle_contact(struct store *st, const struct store_session *s,
+    const char *lid, size_t len, struct response *r);
+/* GET .../groups: q holds q, limit, cursor. */
+int handle_groups(struct store *st, const struct cursor_key *ck,
+    const struct store_session *s, const struct query *q, struct response *r);
+/* GET .../groups/{group}. */
+int handle_group(struct store *st, const struct store_session *s,
+    const char *group, size_t len, struct response *r);
+/* GET .../groups/{group}/members: q holds role, limit, cursor. */
+int handle_members(struct store *st, const struct cursor_key *ck,
+    const struct store_session *s, const char *group, size_t len,
+    const struct query *q, struct response *r);
+/*
+ * Fills r with the answer to a failed store read: 503 with Retry-After
+ * when the database stayed busy, else 500.
+ */
+int handle_store_error(struct response *r, int store_rc);
+
 /* POST .../contacts/check {"phones": [...]}: one live query for 1-50 numbers. */
 int handle_check_batch(struct sessiond_client *sd, int timeout_ms,
     const struct store_session *s, const struct request *req, struct response *r);

@@ -17,7 +17,7 @@ src_gateway_libwagw_gateway_a_SOURCES = \
 	src/gateway/handle_list.c src/gateway/handle_check.c \
 	src/gateway/handle_about.c src/gateway/handle_live.c \
 	src/gateway/handle_health.c src/gateway/handle_openapi.c \
-	src/gateway/handle_sessions.c \
+	src/gateway/handle_sessions.c src/gateway/handle_groups.c \
 	src/gateway/response.c src/gateway/response.h \
 	src/gateway/jsonw.c src/gateway/jsonw.h \
 	src/gateway/dispatch.c src/gateway/dispatch.h \
@@ -58,7 +58,7 @@ GATEWAY_TESTS = tests/unit/check_route tests/unit/check_query \
 	tests/unit/check_response tests/unit/check_jsonw \
 	tests/unit/check_handle_list tests/unit/check_handle_live \
 	tests/unit/check_dispatch tests/unit/check_openapi \
-	tests/unit/check_main tests/unit/check_body
+	tests/unit/check_main tests/unit/check_body tests/unit/check_handle_groups
 check_PROGRAMS += $(GATEWAY_TESTS)
 TESTS += $(GATEWAY_TESTS)
 EXTRA_DIST += tests/unit/openapi_paths.py
@@ -88,6 +88,9 @@ tests_unit_check_jsonw_LDADD = $(GATEWAY_UNIT_LIBS)
 tests_unit_check_handle_list_SOURCES = tests/unit/check_handle_list.c
 tests_unit_check_handle_list_CFLAGS = $(GATEWAY_UNIT_FLAGS)
 tests_unit_check_handle_list_LDADD = $(GATEWAY_UNIT_LIBS)
+tests_unit_check_handle_groups_SOURCES = tests/unit/check_handle_groups.c
+tests_unit_check_handle_groups_CFLAGS = $(GATEWAY_UNIT_FLAGS)
+tests_unit_check_handle_groups_LDADD = $(GATEWAY_UNIT_LIBS)
 tests_unit_check_handle_live_SOURCES = tests/unit/check_handle_live.c
 tests_unit_check_handle_live_CFLAGS = $(GATEWAY_UNIT_FLAGS)
 tests_unit_check_handle_live_LDADD = $(GATEWAY_UNIT_LIBS)

@@ -10,6 +10,8 @@ static const char *const route_list_params[] = {
 	"source", "group", "q", "limit", "cursor", NULL
 };
 static const char *const route_page_params[] = { "limit", "cursor", NULL };
+static const char *const route_groups_params[] = { "q", "limit", "cursor", NULL };
+static const char *const route_members_params[] = { "role", "limit", "cursor", NULL };
 static const char *const route_check_params[] = { "phone", NULL };
 static const char *const route_qr_params[] = { "format", NULL };
 
@@ -45,8 +47,16 @@ static const struct route_def route_defs[] = {
 	    route_list_params, GET_ONLY },
 	{ ROUTE_CHECK, "/api/v1/sessions/{session}/contacts/check",
 	    ROUTE_GET | ROUTE_POST, CAP_READ, route_check_params, GET_POST },
+	{ ROUTE_CONTACT, "/api/v1/sessions/{session}/contacts/{lid}", ROUTE_GET,
+	    CAP_READ, route_no_params, GET_ONLY },
 	{ ROUTE_ABOUT, "/api/v1/sessions/{session}/contacts/{jid}/about", ROUTE_GET,
 	    CAP_READ, route_no_params, GET_ONLY },
+	{ ROUTE_GROUPS, "/api/v1/sessions/{session}/groups", ROUTE_GET, CAP_READ,
+	    route_groups_params, GET_ONLY },
+	{ ROUTE_GROUP, "/api/v1/sessions/{session}/groups/{group}", ROUTE_GET,
+	    CAP_READ, route_no_params, GET_ONLY },
+	{ ROUTE_MEMBERS, "/api/v1/sessions/{session}/groups/{group}/members", ROUTE_GET,
+	    CAP_READ, route_members_params, GET_ONLY },
 };
 #define ROUTE_COUNT	(sizeof(route_defs) / sizeof(route_defs[0]))
 

@@ -34,7 +34,11 @@ enum route_id {
 	ROUTE_ME,		/* GET .../{session}/me */
 	ROUTE_CONTACTS,		/* GET .../{session}/contacts */
 	ROUTE_CHECK,		/* GET, POST .../{session}/contacts/check */
-	ROUTE_ABOUT		/* GET .../{session}/contacts/{jid}/about */
+	ROUTE_CONTACT,		/* GET .../{session}/contacts/{lid} */
+	ROUTE_ABOUT,		/* GET .../{session}/contacts/{jid}/about */
+	ROUTE_GROUPS,		/* GET .../{session}/groups */
+	ROUTE_GROUP,		/* GET .../{session}/groups/{group} */
+	ROUTE_MEMBERS		/* GET .../{session}/groups/{group}/members */
 };
 
 /* Methods a route answers (HEAD goes with GET; OPTIONS with every route). */
@@ -55,7 +59,7 @@ struct route_match {
 	const struct route_def *def;	/* NULL when nothing matched */
 	const char	*session;	/* {session}, into the path */
 	size_t		 session_len;
-	const char	*jid;		/* {jid}, into the path */
+	const char	*jid;		/* {jid}, {lid} or {group}, into the path */
 	size_t		 jid_len;
 };
 

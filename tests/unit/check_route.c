@@ -82,7 +82,25 @@ static const struct {
 	{ __LINE__, "/api/v1/sessions/S1/pairing-code", ROUTE_PAIRING_CODE, "S1", NULL },
 	{ __LINE__, "/api/v1/sessions/S1/me", ROUTE_ME, "S1", NULL },
 	{ __LINE__, "/api/v1/sessions/S1/me/x", ROUTE_NONE, NULL, NULL },
-	{ __LINE__, "/api/v1/sessions/S1/contacts/1@lid", ROUTE_NONE, NULL, NULL },
+	/* One contact, its groups, their members. */
+	{ __LINE__, "/api/v1/sessions/S1/contacts/1@lid", ROUTE_CONTACT, "S1", "1@lid" },
+	{ __LINE__, "/api/v1/sessions/S1/contacts/garbage", ROUTE_CONTACT, "S1", "garbage" },
+	{ __LINE__, "/api/v1/sessions/S1/contacts/1%40lid", ROUTE_CONTACT, "S1", "1%40lid" },
+	{ __LINE__, "/api/v1/sessions/S1/contacts/..", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups", ROUTE_GROUPS, "S1", NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups/", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups/120363021234567890@g.us", ROUTE_GROUP, "S1",
+	    "120363021234567890@g.us" },
+	{ __LINE__, "/api/v1/sessions/S1/groups/1-2@g.us/members", ROUTE_MEMBERS, "S1",
+	    "1-2@g.us" },
+	{ __LINE__, "/api/v1/sessions/S1/groups/1@g.us/members/", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups/1@g.us/member", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups/1@g.us/members/x", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups//members", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/groups/./members", ROUTE_NONE, NULL, NULL },
+	{ __LINE__, "/api/v1/sessions/S1/Groups", ROUTE_NONE, NULL, NULL },
+	/* A session named "groups" is just a session id. */
+	{ __LINE__, "/api/v1/sessions/groups/groups", ROUTE_GROUPS, "groups", NULL },
 	{ __LINE__, "/api/v1/sessions/S1/contacts/1@lid/about/x", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/api/v1/openapi.yml", ROUTE_NONE, NULL, NULL },
 	{ __LINE__, "/healthzz", ROUTE_NONE, NULL, NULL },
@@ -155,12 +173,16 @@ START_TEST(route_table_caps)
 	size_t n, i;
 
 	t = route_table(&n);
-	ck_assert_uint_eq(n, 15);
+	ck_assert_uint_eq(n, 19);
 	for (i = 0; i < n; i++) {
 		switch (t[i].id) {
 		case ROUTE_CONTACTS:
 		case ROUTE_CHECK:
+		case ROUTE_CONTACT:
 		case ROUTE_ABOUT:
+		case ROUTE_GROUPS:
+		case ROUTE_GROUP:
+		case ROUTE_MEMBERS:
 			ck_assert_uint_eq(t[i].cap, CAP_READ);
 			break;
 		case ROUTE_HEALTHZ:
