@@ -18,7 +18,8 @@
  * - when the phone pairs: credentials, paired (the account), then UP;
  * - start with those credentials logs in without pairing;
  * - a check of n phones is one query with exactly one answer of n
- *   results in the order asked; about answers once; a cancelled query
+ *   results in the order asked (50 numbers, the most a check takes, are
+ *   one query on the wire too); about answers once; a cancelled query
  *   never answers; stop silences everything;
  * - pair_code shows a phone code instead, which the phone can use;
  * - after logout the credentials are void: starting with them ends in
@@ -83,8 +84,8 @@ struct rec {
 	int		 nchecks;
 	size_t		 check_n;
 	int		 check_rc;
-	int		 check_on[8];
-	char		 check_phone[8][16];
+	int		 check_on[LINK_CHECK_MAX];
+	char		 check_phone[LINK_CHECK_MAX][16];
 	int		 nabout;
 	char		 about[256];
 };
@@ -117,6 +118,9 @@ struct driver_case {
 	struct want_person phone_only_person;
 	/* Drops session id's connection transiently (NULL: cannot). */
 	int		(*drop)(struct link *l, const char *id);
+	/* Number checks that reached WhatsApp so far, and the numbers the
+	 * latest asked (NULL: only the driver's answers can tell). */
+	int		(*wire_checks)(size_t *last_numbers);
 };
 
 static struct loop *lp;
@@ -249,7 +253,7 @@ ev_check(void *qcookie, const struct link_check_answer *a)
 	r->nchecks++;
 	r->check_rc = a->rc;
 	r->check_n = a->n;
-	for (i = 0; i < a->n && i < 8; i++) {
+	for (i = 0; i < a->n && i < LINK_CHECK_MAX; i++) {
 		r->check_on[i] = a->results[i].on_whatsapp;
 		snprintf(r->check_phone[i], sizeof(r->check_phone[i]), "%s",
 		    a->results[i].phone);
@@ -559,6 +563,67 @@ wa_enter(struct link *l, const char *code)
 	return fakewa_post("/code", body);
 }
 
+/*
+ * The number checks fakewa received (usync IQs with a contact query), and
+ * how many numbers the latest asked: the wire's count of link queries.
+ */
+static int
+wa_wire_checks(size_t *last_numbers)
+{
+	char url[128], *buf;
+	size_t len = 0, i, k;
+	CURL *h;
+	FILE *f;
+	long status = 0;
+	struct json_object *o, *evs, *e, *node, *content, *usync, *part, *v;
+	int n = 0;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/events?kind=in", fakewa_control);
+	ck_assert_ptr_nonnull(h = curl_easy_init());
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+	ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	fclose(f);
+	ck_assert_int_eq(status, 200);
+	ck_assert_ptr_nonnull(o = json_tokener_parse(buf));
+	free(buf);
+	*last_numbers = 0;
+	ck_assert(json_object_object_get_ex(o, "events", &evs));
+	for (i = 0; i < json_object_array_length(evs); i++) {
+		e = json_object_array_get_idx(evs, i);
+		if (!json_object_object_get_ex(e, "node", &node) ||
+		    !json_object_object_get_ex(node, "content", &content) ||
+		    !json_object_is_type(content, json_type_array) ||
+		    json_object_array_length(content) == 0)
+			continue;
+		usync = json_object_array_get_idx(content, 0);
+		if (!json_object_object_get_ex(usync, "tag", &v) ||
+		    strcmp(json_object_get_string(v), "usync") != 0 ||
+		    !json_object_object_get_ex(usync, "content", &content) ||
+		    !json_object_is_type(content, json_type_array))
+			continue;
+		/* <query><contact/>...</query><list><user>...</list> */
+		for (k = 0; k < json_object_array_length(content); k++) {
+			part = json_object_array_get_idx(content, k);
+			if (!json_object_object_get_ex(part, "tag", &v))
+				continue;
+			if (strcmp(json_object_get_string(v), "query") == 0 &&
+			    strstr(json_object_to_json_string(part), "\"contact\"") != NULL)
+				n++;
+			else if (strcmp(json_object_get_string(v), "list") == 0 &&
+			    json_object_object_get_ex(part, "content", &v) &&
+			    json_object_is_type(v, json_type_array))
+				*last_numbers = json_object_array_length(v);
+		}
+	}
+	json_object_put(o);
+	return n;
+}
+
 /* The network drops every login connection (no close frame). */
 static int
 wa_drop(struct link *l, const char *id)
@@ -607,7 +672,7 @@ static const struct driver_case drivers[] = {
 	      /* in a group that hides the number */
 	      { "103", NULL, "H", 0 } },
 	    /* Every simulated account has a LID. */
-	    NULL, { NULL, NULL, NULL, 0 }, sim_drop_conn },
+	    NULL, { NULL, NULL, NULL, 0 }, sim_drop_conn, NULL },
 	/* fakewa's fixtures.json: the account 15550000001 (Alice). */
 	{ "whatsapp", 0, "15550000001", wa_setup, wa_scan, wa_enter,
 	    "15551110001", "15559999999", "15551110001@s.whatsapp.net",
@@ -621,7 +686,7 @@ static const struct driver_case drivers[] = {
 	      { "200000000000003", "15551110003", NULL, 0 },
 	      /* ... and a member who hides it: LID and name only */
 	      { "200000000000004", NULL, "Frank", 0 } },
-	    wa_phone_only, { NULL, "15551110003", NULL, 0 }, wa_drop },
+	    wa_phone_only, { NULL, "15551110003", NULL, 0 }, wa_drop, wa_wire_checks },
 };
 
 static const struct driver_case *drv;
@@ -785,6 +850,45 @@ START_TEST(contract_lookups)
 	ck_assert_int_eq(rec.nchecks, 0);
 	/* Not up: no query starts. */
 	ck_assert_ptr_null(link_check(ls, phones, 1, &rec));
+	ck_assert_int_eq(rec.bad, 0);
+	link_sess_free(ls);
+}
+END_TEST
+
+/* The most numbers a check takes are one query with one answer, in order. */
+START_TEST(contract_batch_check_is_one_query)
+{
+	char nums[LINK_CHECK_MAX][16];
+	const char *phones[LINK_CHECK_MAX];
+	struct link_sess *ls = new_sess("C9");
+	size_t i, numbers = 0;
+	int before = 0;
+
+	for (i = 0; i < LINK_CHECK_MAX; i++) {
+		snprintf(nums[i], sizeof(nums[i]), "1999555%04zu", i);
+		phones[i] = nums[i];
+	}
+	phones[0] = drv->on;
+	phones[LINK_CHECK_MAX / 2] = drv->off;
+	pair_by_qr(ls);
+	if (drv->wire_checks != NULL)
+		before = drv->wire_checks(&numbers);
+	in_call = 1;
+	ck_assert_ptr_nonnull(link_check(ls, phones, LINK_CHECK_MAX, &rec));
+	in_call = 0;
+	ck_assert(run_until(cond_check, 10000));
+	run_until(cond_never, 100);
+	ck_assert_int_eq(rec.nchecks, 1);
+	ck_assert_int_eq(rec.check_rc, LINK_OK);
+	ck_assert_uint_eq(rec.check_n, LINK_CHECK_MAX);
+	for (i = 0; i < LINK_CHECK_MAX; i++) {
+		ck_assert_str_eq(rec.check_phone[i], phones[i]);
+		ck_assert_int_eq(rec.check_on[i], i == 0);
+	}
+	if (drv->wire_checks != NULL) {
+		ck_assert_int_eq(drv->wire_checks(&numbers) - before, 1);
+		ck_assert_uint_eq(numbers, LINK_CHECK_MAX);
+	}
 	ck_assert_int_eq(rec.bad, 0);
 	link_sess_free(ls);
 }
@@ -1042,6 +1146,7 @@ contract_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, contract_pair_by_qr_then_log_in_with_the_credentials);
 	tcase_add_test(tc, contract_lookups);
+	tcase_add_test(tc, contract_batch_check_is_one_query);
 	if (drivers[contract_driver].fast_qr)
 		tcase_add_test(tc, contract_qr_rotates_and_runs_out);
 	tcase_add_test(tc, contract_pair_by_code);
