@@ -251,6 +251,8 @@ sim_report(struct sim_sess *ss, const struct simnet_session *s,
 		struct link_group *lg = &groups[seen.ngroups];
 		int changed;
 
+		/* The slot of a group that did not change is the next one's. */
+		memset(lg, 0, sizeof(*lg));
 		for (k = 0; old != NULL && k < old->ngroups; k++)
 			if (strcmp(old->groups[k].jid, g->jid) == 0)
 				og = &old->groups[k];

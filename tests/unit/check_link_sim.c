@@ -247,6 +247,26 @@ START_TEST(groups_first_whole_then_what_changed)
 	ck_assert_msg(link_reload(lk, err, sizeof(err)) == 0, "%s", err);
 	run_for(50);
 	ck_assert_int_eq(rec.nseen, 2);
+
+	/* Only G2 changes.  Regression: G2 came with the owner and the
+	 * description of G1, whose report it took the place of. */
+	write_net("{\"jid\": \"" G1 "\", \"subject\": \"Team 2\","
+	    " \"owner\": \"100\", \"announce\": true, \"locked\": false,"
+	    " \"createdAt\": 1700000000000, \"members\": ["
+	    "{\"lid\": \"100\", \"role\": \"superadmin\", \"tag\": \"~Anna\"},"
+	    "{\"lid\": \"102\", \"role\": \"member\"}, {\"lid\": \"103\", \"role\": \"member\"}]},"
+	    "{\"jid\": \"" G2 "\", \"subject\": \"Now named\", \"members\": [{\"lid\": \"103\"}]}");
+	ck_assert_msg(link_reload(lk, err, sizeof(err)) == 0, "%s", err);
+	run_for(50);
+	ck_assert_int_eq(rec.nseen, 3);
+	ck_assert_uint_eq(rec.ng, 1);
+	ck_assert_ptr_nonnull(g = group(G2));
+	ck_assert_str_eq(g->subject, "Now named");
+	ck_assert(!g->has_description && !g->has_owner);
+	ck_assert_int_eq(g->created_ms, 0);
+	ck_assert_int_eq(g->announce, -1);
+	ck_assert_uint_eq(g->nmembers, 0);
+	ck_assert_uint_eq(g->nleft, 0);
 	link_sess_free(ls);
 }
 END_TEST
