@@ -17,6 +17,8 @@ DB_SESSIONS = {SESSION_A: "org1", SESSION_B: "org1", SESSION_C: "org2",
 GROUP1 = "120363021234567890@g.us"
 GROUP2 = "120363000000000002@g.us"
 GROUP_UNSEEN = "120363999999999999@g.us"
+GROUP3 = "120363000000000003-1700000000@g.us"   # session A; the SIGHUP case changes it
+CLUBS = 60                            # empty groups of session L, for paging
 LARGE_N = 237
 
 ALICE = "205227043110953"
@@ -62,7 +64,9 @@ def network(latency_ms=0, slow=1):
             "account": "6281200000001", "connected": True,
             "dms": [ALICE, DORA, GREEK],
             "groups": [
-                {"jid": GROUP1, "subject": "Project Team", "members": [
+                {"jid": GROUP1, "subject": "Project Team", "description": "Weekly sync",
+                 "owner": CAROL, "announce": False, "locked": True,
+                 "createdAt": 1700000000000, "members": [
                     {"lid": ALICE, "role": "admin", "tag": "~Alice"},
                     {"lid": BOB, "role": "member", "phoneHidden": True},
                     {"lid": CAROL, "role": "superadmin"},
@@ -73,15 +77,25 @@ def network(latency_ms=0, slow=1):
                     {"lid": STRASSE, "role": "member"},
                     {"lid": JAPAN, "role": "member"},
                     {"lid": BOB, "role": "member"}]},
+                {"jid": GROUP3, "subject": "Straßenfest ΟΔΥΣΣΕΥΣ 100%_", "members": [
+                    {"lid": EMILE, "role": "superadmin", "tag": "Émile ☕"},
+                    {"lid": STRASSE, "role": "member"},
+                    {"lid": JAPAN, "role": "admin", "tag": "山田"}]},
             ]},
+        # The same group JID as session A's, seen differently.
         SESSION_B: {"account": "6281200000002", "connected": False,
-                    "dms": [ALICE], "groups": []},
+                    "dms": [ALICE], "groups": [
+                        {"jid": GROUP1, "subject": "Project Team (B)",
+                         "members": [{"lid": ALICE, "role": "member"}]}]},
         SESSION_C: {"account": "6281200000003", "dms": [BOB], "groups": []},
         SESSION_L: {"account": "6281200000004",
                     "dms": [lid for i, lid in enumerate(large) if i % 3 == 0],
                     "groups": [{"jid": "120363000000000777@g.us", "subject": "Big",
-                                "members": [{"lid": lid, "role": "member"}
-                                            for i, lid in enumerate(large) if i % 3]}]},
+                                "members": [{"lid": lid, "role": "admin" if i % 7 == 0
+                                             else "member"}
+                                            for i, lid in enumerate(large) if i % 3]}] +
+                    [{"jid": "1203630000001%05d@g.us" % i, "subject": "Club %02d" % i,
+                      "members": []} for i in range(CLUBS)]},
         SESSION_R: {"account": "6281200000005", "dms": [ALICE], "groups": []},
         SESSION_ODD: {"account": "6281200000006", "dms": [BOB], "groups": []},
         "GHOSTSESSIONNOTINDB": {"account": "6281200000009", "dms": [ALICE], "groups": []},
@@ -146,3 +160,87 @@ def about(net, jid):
                 (jid.endswith("@s.whatsapp.net") and a.get("phone") == user):
             return "" if a.get("aboutHidden") else a.get("about", "")
     return ""
+
+
+def _people(net, session):
+    """What the session knows of each person it sees: the contact list's
+    items (name, phoneNumber, businessName), by LID digits."""
+    return {lid[:-len("@lid")]: it for lid, it in expected(net, session).items()}
+
+
+def groups(net, session, q=None):
+    """The groups endpoint's items, in the order the file lists them (the
+    order the session first saw them), without firstSeenAt/updatedAt."""
+    out = []
+    for g in net["sessions"][session].get("groups", []):
+        if q and (g.get("subject") is None or fold(q) not in fold(g["subject"])):
+            continue
+        item = {"groupJid": g["jid"]}
+        for src, dst in (("subject", "subject"), ("description", "description")):
+            if g.get(src) not in (None, ""):
+                item[dst] = g[src]
+        if g.get("owner") is not None:
+            item["ownerJid"] = g["owner"] + "@lid"
+        item["participantCount"] = len(g.get("members", []))
+        if g.get("announce") is not None:
+            item["isAnnounce"] = g["announce"]
+        if g.get("locked") is not None:
+            item["isLocked"] = g["locked"]
+        if g.get("createdAt") is not None:
+            item["createdAtWa"] = g["createdAt"]
+        out.append(item)
+    return out
+
+
+def members(net, session, jid, role=None):
+    """The members endpoint's items, keyed by LID JID, without the times."""
+    people = _people(net, session)
+    for g in net["sessions"][session].get("groups", []):
+        if g["jid"] != jid:
+            continue
+        out = {}
+        for m in g.get("members", []):
+            r = m.get("role", "member")
+            if role and r != role:
+                continue
+            item = {"lid": m["lid"] + "@lid"}
+            p = people.get(m["lid"], {})
+            for k in ("phoneNumber", "name"):
+                if k in p:
+                    item[k] = p[k]
+            item["role"] = r
+            if m.get("tag"):
+                item["tag"] = m["tag"]
+            out[item["lid"]] = item
+        return out
+    return None
+
+
+def contact(net, session, lid):
+    """The contact endpoint's answer for LID digits (times left out), or None."""
+    people = _people(net, session)
+    if lid not in people:
+        return None
+    s = net["sessions"][session]
+    accounts = {a["lid"]: a for a in net["accounts"]}
+    it = people[lid]
+    ident = {"lid": lid + "@lid"}
+    if "phoneNumber" in it:
+        ident["phoneNumber"] = it["phoneNumber"]
+        ident["phoneJid"] = it["phoneNumber"] + "@s.whatsapp.net"
+    for k in ("name", "businessName"):
+        if k in it:
+            ident[k] = it[k]
+    gs = []
+    for g in s.get("groups", []):
+        for m in g.get("members", []):
+            if m["lid"] == lid:
+                e = {"jid": g["jid"]}
+                if g.get("subject"):
+                    e["name"] = g["subject"]
+                e["role"] = m.get("role", "member")
+                if m.get("tag"):
+                    e["tag"] = m["tag"]
+                gs.append(e)
+    assert lid in accounts
+    return {"identity": ident, "dm": lid in set(s.get("dms", [])), "groups": gs}
