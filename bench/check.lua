@@ -5,6 +5,8 @@
 --   BENCH_KIND     list: status 200, a page with exactly BENCH_ITEMS items
 --                  exact: status 200 and the body equal to BENCH_BODY
 --   BENCH_ITEMS    items a list page must carry
+--   BENCH_ITEM     the text that starts an item (default "lid":", a
+--                  group's is "groupJid":")
 --   BENCH_BODY     the exact body (kind exact)
 --   BENCH_CREDS    file of credentials, one per line (optional)
 --   BENCH_HEADER   "authorization" (Bearer) or "x-api-key"
@@ -23,6 +25,7 @@ function init(args)
 	path = os.getenv("BENCH_PATH")
 	kind = os.getenv("BENCH_KIND") or "list"
 	items = tonumber(os.getenv("BENCH_ITEMS") or "0")
+	marker = os.getenv("BENCH_ITEM") or '"lid":"'
 	expect = os.getenv("BENCH_BODY") or ""
 	header = os.getenv("BENCH_HEADER") or "authorization"
 	fresh = os.getenv("BENCH_FRESH") == "1"
@@ -72,10 +75,10 @@ end
 function count_items(body)
 	local n, pos = 0, 1
 	while true do
-		local s = string.find(body, '"lid":"', pos, true)
+		local s = string.find(body, marker, pos, true)
 		if s == nil then return n end
 		n = n + 1
-		pos = s + 7
+		pos = s + #marker
 	end
 end
 
