@@ -87,6 +87,10 @@ class Stack:
         self.daemon = None
         self.daemon_log = os.path.join(self.logdir, "sessiond.log")
         self.wrapper = []       # e.g. valgrind and its options
+        # The daemon's and wagw-admin's user, and who else may use the
+        # socket; run_as() changes them for the own-user set-up.
+        self.uid, self.gid = WWW_UID, WWW_GID
+        self.allowed_users = "www-data"
         self.net = model.network()
         self.keys = {}
         self.key_ids = {}
@@ -118,6 +122,7 @@ lookups_per_minute = {lookups_per_minute}
 lookup_burst = {lookup_burst}
 lookups_per_day = {lookups_per_day}
 check_cache_s = {check_cache_s}
+allowed_users = {allowed_users}
 
 [whatsapp]
 url = {wa_url}
@@ -139,10 +144,14 @@ cors_origins = {origin}
            wa_url=self.fakewa_ready.get("url", "wss://web.whatsapp.com/ws/chat"),
            wa_ca=os.path.join(self.etc, "fakewa-cert.pem") if self.fakewa_ready else "",
            wa_root=self.fakewa_ready.get("rootPub", ""), version_url=self.version_url,
-           **self.limits)
+           allowed_users=self.allowed_users, **self.limits)
         with open(self.config, "w") as f:
             f.write(text)
-        os.chmod(self.config, 0o644)
+        if self.gid == WWW_GID:
+            os.chmod(self.config, 0o644)
+        else:                   # the own-user set-up: the daemon's group only
+            os.chown(self.config, 0, self.gid)
+            os.chmod(self.config, 0o640)
 
     @staticmethod
     def lookup_timeout_ms():
@@ -218,9 +227,20 @@ cors_origins = {origin}
     def token(self, alg="ES256", **kw):
         return self.tokens([dict(kw, alg=alg)])[0]
 
+    def run_as(self, uid, gid, allowed_users):
+        """The own-user set-up (tests/e2e/cases_hardened.py): the daemon
+        and wagw-admin run as uid:gid, which own the database and socket
+        directories (0750); the responders' user is allowed_users.  Call
+        before setup()."""
+        self.uid, self.gid = uid, gid
+        self.allowed_users = allowed_users
+        for d in (self.dbdir, self.rundir, self.logdir):
+            os.chown(d, uid, gid)
+
     # ---- programs ----
     def as_www(self):
-        return dict(user=WWW_UID, group=WWW_GID, extra_groups=[])
+        """The daemon's and wagw-admin's user (www-data unless run_as)."""
+        return dict(user=self.uid, group=self.gid, extra_groups=[])
 
     def admin(self, *args, check=True):
         p = subprocess.run([self.admin_bin, "--config", self.config] + list(args),
@@ -284,8 +304,15 @@ cors_origins = {origin}
         self.daemon = None
         return rc
 
-    def restart_daemon(self):
+    def restart_daemon(self, forget_limits=False):
         self.stop_daemon()
+        if forget_limits:
+            con = sqlite3.connect(self.db, timeout=5)
+            try:
+                con.execute("DELETE FROM session_limits")
+                con.commit()
+            finally:
+                con.close()
         self.start_daemon()
         self.wait_stored()
         self.wait_connected()
