@@ -7,7 +7,7 @@ E2E_FILES = tests/e2e/run tests/e2e/harness.py tests/e2e/servers.py \
 	tests/e2e/stack.py tests/e2e/model.py tests/e2e/cases_api.py \
 	tests/e2e/cases_auth.py tests/e2e/cases_daemon.py \
 	tests/e2e/cases_sessions.py tests/e2e/cases_whatsapp.py tests/e2e/cases_groups.py \
-	tests/e2e/README.md
+	tests/e2e/cases_hardened.py tests/e2e/README.md
 EXTRA_DIST += $(E2E_FILES)
 
 # SQL only in the store, never assembled from strings (reads the sources).
