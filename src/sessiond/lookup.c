@@ -181,7 +181,9 @@ lookup_join(struct lookup *lk, struct request *r, size_t idx, size_t pidx)
 
 /*
  * Spends n new queries of s's budget.  0, or -1 after failing r with
- * rate_limited (or bad_request when n can never fit the bucket).
+ * rate_limited: also when n can never fit the bucket at once (the
+ * Retry-After then says when it is full, and the message why that is
+ * not enough).
  */
 static int
 lookup_budget(struct daemon *d, struct session *s, struct request *r, size_t n)
@@ -197,8 +199,10 @@ lookup_budget(struct daemon *d, struct session *s, struct request *r, size_t n)
 		return -1;
 	}
 	if (n > (size_t)d->rlc.burst) {
-		request_fail(r, IPC_ERR_BAD_REQUEST, 0, "this needs %zu lookups at "
-		    "once, more than lookup_burst (%d)", n, d->rlc.burst);
+		ra = ratelimit_full_in(&s->rl, &d->rlc, mono);
+		request_fail(r, IPC_ERR_RATE_LIMITED, ra > 0 ? ra : 1, "this needs %zu new lookups "
+		    "at once, more than the session's lookup_burst (%d) allows: ask "
+		    "for fewer numbers per call", n, d->rlc.burst);
 		return -1;
 	}
 	if ((ra = ratelimit_take(&s->rl, &d->rlc, (int)n, mono, clock_wall_ms())) > 0) {

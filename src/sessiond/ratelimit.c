@@ -58,3 +58,13 @@ ratelimit_restore(struct ratelimit *r, const struct ratelimit_conf *c,
 		debt -= since * c->per_minute;
 	r->tat = debt > 0 ? mono_ms * c->per_minute + debt : 0;
 }
+
+int64_t
+ratelimit_full_in(const struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t mono_ms)
+{
+	int64_t debt = ratelimit_save(r, c, mono_ms);
+
+	return debt > 0 ? ratelimit_ceil_div(ratelimit_ceil_div(debt, c->per_minute),
+	    1000) : 0;
+}

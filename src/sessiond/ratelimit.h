@@ -28,6 +28,10 @@ struct ratelimit {
 int64_t ratelimit_take(struct ratelimit *r, const struct ratelimit_conf *c,
     int n, int64_t mono_ms, int64_t wall_ms);
 
+/* Whole seconds until the bucket is full again (0: it is). */
+int64_t ratelimit_full_in(const struct ratelimit *r, const struct ratelimit_conf *c,
+    int64_t mono_ms);
+
 /*
  * The bucket's debt now, in 1/60000 tokens (0: full), to keep across
  * restarts; and back: a debt saved at wall time saved_ms, less what the

@@ -615,10 +615,15 @@ START_TEST(more_numbers_than_the_burst)
 	struct sessiond_check_result r[3];
 	int ra;
 
-	restart("lookup_burst = 2\ncheck_cache_s = 0\n", 0);
+	restart("lookup_burst = 2\ncheck_cache_s = 0\nlookups_per_minute = 60\n", 0);
+	/* More than a bucket holds: 429, nothing spent, a second to refill. */
 	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 3, T, r, &ra),
-	    SESSIOND_BAD_REQUEST);
+	    SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 1);
 	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 2, T, r, &ra), SESSIOND_OK);
+	ck_assert_int_eq(sessiond_check(cl, "S1", phones, 3, T, r, &ra),
+	    SESSIOND_RATE_LIMITED);
+	ck_assert_int_eq(ra, 2);	/* the bucket is full in 2 s */
 }
 END_TEST
 
