@@ -204,7 +204,6 @@ store_contacts_plan(struct store *st, const struct store_contact_query *q,
 	};
 	struct store_needles n;
 	sqlite3_stmt *s;
-	size_t used = 0;
 	int rc;
 
 	if (buflen == 0)
@@ -217,19 +216,7 @@ store_contacts_plan(struct store *st, const struct store_contact_query *q,
 		goto out;
 	}
 	store_list_bind(s, q, &n, q->limit + 1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *detail = (const char *)sqlite3_column_text(s, 3);
-		size_t len = detail ? strlen(detail) : 0;
-
-		if (used + len + 2 > buflen)
-			break;
-		memcpy(buf + used, detail, len);
-		used += len;
-		buf[used++] = '\n';
-		buf[used] = '\0';
-	}
-	rc = store_rc_from_sqlite(st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
-	sqlite3_reset(s);
+	rc = store_plan_text(st, s, buf, buflen);
 out:
 	store_needles_free(&n);
 	return rc;

@@ -20,30 +20,6 @@
 #include "common/store_impl.h"
 #include "common/text.h"
 
-/* The rows of EXPLAIN QUERY PLAN s, one detail a line, into buf. */
-static int
-store_plan_text(struct store *st, sqlite3_stmt *s, char *buf, size_t buflen)
-{
-	size_t used = 0;
-	int rc;
-
-	buf[0] = '\0';
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *detail = (const char *)sqlite3_column_text(s, 3);
-		size_t len = detail ? strlen(detail) : 0;
-
-		if (used + len + 2 > buflen)
-			break;
-		memcpy(buf + used, detail, len);
-		used += len;
-		buf[used++] = '\n';
-		buf[used] = '\0';
-	}
-	rc = store_rc_from_sqlite(st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
-	sqlite3_reset(s);
-	return rc;
-}
-
 /* An integer column that is NULL when unknown. */
 static int64_t
 store_column_known(sqlite3_stmt *s, int col, int64_t unknown)

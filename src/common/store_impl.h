@@ -57,6 +57,11 @@ int store_bind_text(sqlite3_stmt *s, int idx, const char *text);
 int store_step_row(struct store *st, sqlite3_stmt *s);
 /* Copies text column col of the current row into dst (size bytes, cut, NUL-ended). */
 void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t size);
+/*
+ * The rows of EXPLAIN QUERY PLAN statement s (bound), one detail a line,
+ * into buf (cut at buflen); resets s.
+ */
+int store_plan_text(struct store *st, sqlite3_stmt *s, char *buf, size_t buflen);
 /* Runs a statement that returns no rows. */
 int store_exec_stmt(struct store *st, sqlite3_stmt *s);
 /* Runs SQL without parameters (schema, pragmas, transactions). */

@@ -183,24 +183,13 @@ int
 store_session_page_plan(struct store *st, char *buf, size_t buflen)
 {
 	sqlite3_stmt *s = store_stmt(st, SS_SESSION_PAGE_PLAN);
-	size_t off = 0;
-	int rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
-	buf[0] = '\0';
 	store_bind_text(s, 1, "org");
 	sqlite3_bind_int64(s, 2, 0);
 	sqlite3_bind_int(s, 3, 10);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && off < buflen) {
-		int n = snprintf(buf + off, buflen - off, "%s\n",
-		    (const char *)sqlite3_column_text(s, 3));
-
-		off += n > 0 ? (size_t)n : 0;
-	}
-	rc = store_rc_from_sqlite(st, rc);
-	sqlite3_reset(s);
-	return rc;
+	return store_plan_text(st, s, buf, buflen);
 }
 
 static const char *

@@ -44,6 +44,14 @@ def scan(ctx, code, phone=ACCOUNT):
     return doc
 
 
+def paired(ctx, phone=ACCOUNT):
+    """A new session paired by QR with the fake phone's account, working."""
+    sid = create(ctx, {"start": True})
+    scan(ctx, qr_code(ctx, sid), phone=phone)
+    wait_status(ctx, sid, "working")
+    return sid
+
+
 def contact(ctx, sid, lid):
     """The contact lid of the session's list ({} when not listed)."""
     items = ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts?limit=200" % sid))["data"]
@@ -198,9 +206,7 @@ def _(ctx):
 def _(ctx):
     import signal
     st = ctx.stack
-    sid = create(ctx, {"start": True})
-    scan(ctx, qr_code(ctx, sid))
-    wait_status(ctx, sid, "working")
+    sid = paired(ctx)
     st.stop_daemon(signal.SIGKILL)
     st.start_daemon()
     st.wait_connected((sid,), timeout=30)
@@ -219,9 +225,7 @@ def _(ctx):
 @with_whatsapp
 def _(ctx):
     st = ctx.stack
-    sid = create(ctx, {"start": True})
-    scan(ctx, qr_code(ctx, sid))
-    wait_status(ctx, sid, "working")
+    sid = paired(ctx)
     builtin = handshakes(ctx)[-1]
     sw = SwJs(builtin + 2000)
     try:
@@ -266,9 +270,7 @@ def _(ctx):
 @with_whatsapp
 def _(ctx):
     st = ctx.stack
-    sid = create(ctx, {"start": True})
-    scan(ctx, qr_code(ctx, sid))
-    wait_status(ctx, sid, "working")
+    sid = paired(ctx)
     st.fakewa_ctl("POST", "/fault", {"kind": "iq-error", "match": {"xmlns": "usync"},
                                      "code": 429, "backoff": 120})
     r = ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B15551110003" % sid)
@@ -297,9 +299,7 @@ def _(ctx):
 @with_whatsapp
 def _(ctx):
     st = ctx.stack
-    sid = create(ctx, {"start": True})
-    scan(ctx, qr_code(ctx, sid), phone=ACCOUNT2)      # an account in no group
-    wait_status(ctx, sid, "working")
+    sid = paired(ctx, ACCOUNT2)     # an account in no group
     chk = ctx.json_ok(ctx.api(SESSIONS + "/%s/contacts/check?phone=%%2B%s" % (sid, ON)))
     ctx.eq(chk["isOnWhatsApp"], True, "check")
     stp, doc = st.fakewa_ctl("POST", "/push", {"kind": "message", "to": ACCOUNT2,
@@ -322,9 +322,7 @@ def _(ctx):
 @with_whatsapp
 def _(ctx):
     st = ctx.stack
-    sid = create(ctx, {"start": True})
-    scan(ctx, qr_code(ctx, sid))
-    wait_status(ctx, sid, "working")
+    sid = paired(ctx)
     # A frame that fails authentication ends the connection; it comes back.
     logins = len(handshakes(ctx))
     stf, doc = st.fakewa_ctl("POST", "/fault", {"kind": "garbage"})
