@@ -103,13 +103,14 @@ void
 config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->database, sizeof(cfg->database), "/var/lib/wagw/wagw.db");
-	snprintf(cfg->socket, sizeof(cfg->socket), "/run/wagw/sessiond.sock");
+	snprintf(cfg->database, sizeof(cfg->database), WAGW_STATEDIR "/wagw.db");
+	snprintf(cfg->socket, sizeof(cfg->socket), WAGW_RUNDIR "/sessiond.sock");
 	snprintf(cfg->link, sizeof(cfg->link), "sim");
-	snprintf(cfg->sim_network, sizeof(cfg->sim_network), "/etc/wagw/network.json");
+	snprintf(cfg->sim_network, sizeof(cfg->sim_network),
+	    WAGW_SYSCONFDIR "/wagw/network.json");
 	snprintf(cfg->allowed_users, sizeof(cfg->allowed_users), "www-data");
 	snprintf(cfg->credentials_key_file, sizeof(cfg->credentials_key_file),
-	    "/var/lib/wagw/credentials.key");
+	    WAGW_STATEDIR "/credentials.key");
 	snprintf(cfg->wa.url, sizeof(cfg->wa.url), "wss://web.whatsapp.com/ws/chat");
 	snprintf(cfg->wa.version_url, sizeof(cfg->wa.version_url),
 	    "https://web.whatsapp.com/sw.js");
@@ -118,7 +119,7 @@ config_defaults(struct config *cfg)
 	cfg->lookup_burst = 10;
 	cfg->lookups_per_day = 5000;
 	cfg->check_cache_s = 86400;
-	snprintf(cfg->jwks_file, sizeof(cfg->jwks_file), "/var/lib/wagw/jwks.json");
+	snprintf(cfg->jwks_file, sizeof(cfg->jwks_file), WAGW_STATEDIR "/jwks.json");
 	cfg->jwt_leeway_s = 60;
 	snprintf(cfg->org_claim, sizeof(cfg->org_claim), "activeOrganizationId");
 	snprintf(cfg->org_role_claim, sizeof(cfg->org_role_claim), "orgRole");
@@ -206,6 +207,22 @@ config_trim(const char *s, const char *e, const char **oe)
 }
 
 /*
+ * A "#" that starts the value or follows a blank: an inline comment, which
+ * libinih (it strips only ";" ones) would keep as part of the value - a
+ * database path ending in "   # SQLite file", say.
+ */
+static int
+config_has_comment(const char *v)
+{
+	const char *h;
+
+	for (h = strchr(v, '#'); h != NULL; h = strchr(h + 1, '#'))
+		if (h == v || h[-1] == ' ' || h[-1] == '\t')
+			return 1;
+	return 0;
+}
+
+/*
  * libinih accepts "key: value", inline ";" comments and indented
  * continuation lines; our format (README.md "Configuration") allows
  * none of them.  Compare what
@@ -224,7 +241,8 @@ config_raw_matches(struct config_parse *p, const char *name, const char *value)
 		return config_fail(p, name,
 		    "expected \"key = value\" (continuation lines are not supported)");
 	v = config_trim(eq + 1, end, &ve);
-	if ((size_t)(ve - v) != strlen(value) || memcmp(v, value, (size_t)(ve - v)) != 0)
+	if ((size_t)(ve - v) != strlen(value) || memcmp(v, value, (size_t)(ve - v)) != 0 ||
+	    config_has_comment(value))
 		return config_fail(p, name,
 		    "comments must be on their own line, not after a value");
 	return 1;

@@ -56,7 +56,11 @@ struct config {
 	char	 path[CONFIG_PATH_MAX];
 };
 
-/* Fills cfg with the documented defaults. */
+/*
+ * Fills cfg with the documented defaults; the paths are those configure
+ * was given (WAGW_STATEDIR = LOCALSTATEDIR/lib/wagw, WAGW_RUNDIR =
+ * RUNSTATEDIR/wagw, SYSCONFDIR/wagw), as in the generated example.
+ */
 void config_defaults(struct config *cfg);
 
 /*

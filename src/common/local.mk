@@ -58,7 +58,11 @@ tests_unit_check_file_SOURCES = tests/unit/check_file.c
 tests_unit_check_file_CFLAGS = $(UNIT_FLAGS)
 tests_unit_check_file_LDADD = $(UNIT_LIBS)
 tests_unit_check_config_SOURCES = tests/unit/check_config.c
-tests_unit_check_config_CFLAGS = $(UNIT_FLAGS)
+# The configured directories, spelt out: the defaults must follow them.
+tests_unit_check_config_CFLAGS = $(UNIT_FLAGS) \
+	-DTEST_LOCALSTATEDIR='"$(localstatedir)"' -DTEST_RUNSTATEDIR='"$(runstatedir)"' \
+	-DTEST_SYSCONFDIR='"$(sysconfdir)"' -DTOP_BUILDDIR='"$(abs_top_builddir)"'
+EXTRA_tests_unit_check_config_DEPENDENCIES = etc/wagw.conf.example
 tests_unit_check_config_LDADD = $(UNIT_LIBS)
 tests_unit_check_ids_SOURCES = tests/unit/check_ids.c
 tests_unit_check_ids_CFLAGS = $(UNIT_FLAGS)

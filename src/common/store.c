@@ -146,6 +146,145 @@ store_exec(struct store *st, const char *sql)
 	return store_rc_from_sqlite(st, rc == SQLITE_OK ? SQLITE_OK : rc);
 }
 
+/* A pragma of store_open: its failure is reported once, by store_open. */
+static int
+store_open_pragma(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+/* The name of this process's user, for messages. */
+static void
+store_user(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)geteuid());
+}
+
+/* "owner:group with mode 0NNN" of sb, for messages. */
+static void
+store_owner(const struct stat *sb, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(sb->st_uid);
+	struct group *gr = getgrgid(sb->st_gid);
+	char owner[64], group[64];
+
+	if (pw != NULL)
+		snprintf(owner, sizeof(owner), "%s", pw->pw_name);
+	else
+		snprintf(owner, sizeof(owner), "%lu", (unsigned long)sb->st_uid);
+	if (gr != NULL)
+		snprintf(group, sizeof(group), "%s", gr->gr_name);
+	else
+		snprintf(group, sizeof(group), "%lu", (unsigned long)sb->st_gid);
+	snprintf(buf, len, "%s:%s with mode %04o", owner, group,
+	    (unsigned)(sb->st_mode & 07777));
+}
+
+/*
+ * Why the directory of path stops this process: missing, not a
+ * directory, closed to it, or - need_write, when a file SQLite must
+ * create there is missing - not writable.  0 when nothing does.
+ */
+static int
+store_check_dir(const char *path, int need_write, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[STORE_PATH_MAX], user[64], owner[160];
+	struct stat sb;
+	int mode = need_write ? W_OK | X_OK : X_OK;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	store_user(user, sizeof(user));
+	if (stat(dir, &sb) == -1) {
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: its directory %s does not exist "
+			    "(make it as README.md, \"Deployment\" says)", path, dir);
+		else if (errno == EACCES)
+			snprintf(err, errlen, "%s: its directory %s is out of reach "
+			    "of this process (user %s): a directory above it is "
+			    "closed to that user", path, dir, user);
+		else
+			snprintf(err, errlen, "%s: its directory %s: %s", path, dir,
+			    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: %s is not a directory", path, dir);
+		return -1;
+	}
+	if (faccessat(AT_FDCWD, dir, mode, AT_EACCESS) == 0)
+		return 0;
+	if (errno == EROFS) {
+		snprintf(err, errlen, "%s: its directory %s is read-only here "
+		    "(a read-only file system; under systemd's ProtectSystem=strict, "
+		    "list it in ReadWritePaths=)", path, dir);
+		return -1;
+	}
+	store_owner(&sb, owner, sizeof(owner));
+	snprintf(err, errlen, "%s: its directory %s is owned by %s, which this "
+	    "process (user %s) cannot %s; SQLite makes the database and its WAL "
+	    "files (-wal, -shm) there: it must belong to the daemon's user, "
+	    "with group access for the web server's (README.md, \"Deployment\")",
+	    path, dir, owner, user, need_write ? "write" : "enter");
+	return -1;
+}
+
+/*
+ * Why this process cannot use the database at path, as a writer or a
+ * reader (both read and write the files; readers write the WAL index):
+ * its directory, a missing database (readers), then each file.  Returns
+ * -1 with err set, or 0 when it finds nothing wrong.
+ */
+static int
+store_explain(const char *path, enum store_open_mode mode, char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[STORE_PATH_MAX + 8];
+	int missing = 0;
+	size_t i;
+
+	if (strlen(path) >= STORE_PATH_MAX) {
+		snprintf(err, errlen, "%.64s...: path too long", path);
+		return -1;
+	}
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		if (access(p, F_OK) == -1 && errno == ENOENT)
+			missing = 1;
+	}
+	if (store_check_dir(path, missing, err, errlen) == -1)
+		return -1;
+	if (mode == STORE_READER && access(path, F_OK) == -1 && errno == ENOENT) {
+		snprintf(err, errlen, "%s: no database yet (wagw-admin init makes it)",
+		    path);
+		return -1;
+	}
+	return store_check_access(path, err, errlen);
+}
+
+/* After SQLite failed to open or set up path: why, once. */
+static void
+store_open_failed(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char user[64];
+
+	if (store_explain(path, st->mode, err, errlen) == -1)
+		return;
+	store_user(user, sizeof(user));
+	snprintf(err, errlen, "%s: %s (as user %s)", path,
+	    st->db ? sqlite3_errmsg(st->db) : "out of memory", user);
+}
+
 int
 store_open(struct store **out, const char *path, enum store_open_mode mode,
     int busy_ms, char *err, size_t errlen)
@@ -158,6 +297,9 @@ store_open(struct store **out, const char *path, enum store_open_mode mode,
 	if (mode == STORE_WRITER) {
 		flags |= SQLITE_OPEN_CREATE;
 		created = access(path, F_OK) == -1 && errno == ENOENT;
+		/* SQLite would only say "unable to open" or "readonly": say why. */
+		if (store_explain(path, mode, err, errlen) == -1)
+			return STORE_ERROR;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -166,8 +308,7 @@ store_open(struct store **out, const char *path, enum store_open_mode mode,
 	st->mode = mode;
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		store_open_failed(st, path, err, errlen);
 		goto fail;
 	}
 	/*
@@ -185,21 +326,23 @@ store_open(struct store **out, const char *path, enum store_open_mode mode,
 	sqlite3_busy_timeout(st->db, busy_ms);
 	/* WAL: readers never block the writer, nor it them. */
 	if (mode == STORE_WRITER &&
-	    (store_exec(st, "PRAGMA journal_mode=WAL") != STORE_OK ||
-	    store_exec(st, "PRAGMA synchronous=NORMAL") != STORE_OK)) {
-		snprintf(err, errlen, "%s: cannot enable WAL: %s", path,
-		    sqlite3_errmsg(st->db));
+	    (store_open_pragma(st, "PRAGMA journal_mode=WAL") != SQLITE_OK ||
+	    store_open_pragma(st, "PRAGMA synchronous=NORMAL") != SQLITE_OK)) {
+		store_open_failed(st, path, err, errlen);
 		goto fail;
 	}
-	if (store_exec(st, "PRAGMA foreign_keys=ON") != STORE_OK ||
-	    (mode == STORE_READER && store_exec(st, "PRAGMA query_only=ON") != STORE_OK)) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+	if (store_open_pragma(st, "PRAGMA foreign_keys=ON") != SQLITE_OK ||
+	    (mode == STORE_READER &&
+	    store_open_pragma(st, "PRAGMA query_only=ON") != SQLITE_OK)) {
+		store_open_failed(st, path, err, errlen);
 		goto fail;
 	}
 	if (mode == STORE_READER) {
 		if ((rc = store_schema_version(st, &version)) != STORE_OK) {
-			snprintf(err, errlen, "%s: %s", path, rc == STORE_BUSY ?
-			    "database is busy" : "not a wagw database");
+			if (rc == STORE_BUSY)
+				snprintf(err, errlen, "%s: database is busy", path);
+			else if (store_explain(path, mode, err, errlen) == 0)
+				snprintf(err, errlen, "%s: not a wagw database", path);
 			goto fail_rc;
 		}
 		if (version != STORE_SCHEMA_VERSION) {
@@ -362,30 +505,32 @@ store_rc_str(int rc)
 	}
 }
 
-/* Describes why path cannot be written, in err; 0 when it can (or is absent). */
+/* Describes why path cannot be read and written, in err; 0 when it can (or is absent). */
 static int
 store_check_one(const char *path, char *err, size_t errlen)
 {
-	struct passwd *pw;
-	struct group *gr;
 	struct stat sb;
-	char user[64], owner[64], group[64];
+	char user[64], owner[160];
+	int readable;
 
 	if (stat(path, &sb) == -1)
 		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path,
 		    strerror(errno)), -1);
 	if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0)
 		return 0;
-	snprintf(user, sizeof(user), "%s", (pw = getpwuid(geteuid())) != NULL ?
-	    pw->pw_name : "?");
-	snprintf(owner, sizeof(owner), "%s", (pw = getpwuid(sb.st_uid)) != NULL ?
-	    pw->pw_name : "?");
-	snprintf(group, sizeof(group), "%s", (gr = getgrgid(sb.st_gid)) != NULL ?
-	    gr->gr_name : "?");
-	snprintf(err, errlen, "%s: owned by %s:%s with mode %04o, which this process "
-	    "(user %s) cannot write; it must belong to the daemon's user with group "
-	    "read-write for the web server (chown, and chmod %04o)", path, owner, group,
-	    (unsigned)(sb.st_mode & 07777), user, STORE_FILE_MODE);
+	if (errno == EROFS) {
+		snprintf(err, errlen, "%s: on a read-only file system here (under "
+		    "systemd's ProtectSystem=strict, list its directory in "
+		    "ReadWritePaths=)", path);
+		return -1;
+	}
+	readable = faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0;
+	store_user(user, sizeof(user));
+	store_owner(&sb, owner, sizeof(owner));
+	snprintf(err, errlen, "%s: owned by %s, which this process (user %s) "
+	    "cannot %s; it must belong to the daemon's user with group "
+	    "read-write for the web server (chown, and chmod %04o)", path, owner,
+	    user, readable ? "write" : "read", STORE_FILE_MODE);
 	return -1;
 }
 

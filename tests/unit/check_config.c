@@ -18,17 +18,19 @@ START_TEST(config_defaults_when_empty)
 	char err[256];
 
 	ck_assert_int_eq(parse(&cfg, "", err, sizeof(err)), 0);
-	ck_assert_str_eq(cfg.database, "/var/lib/wagw/wagw.db");
-	ck_assert_str_eq(cfg.socket, "/run/wagw/sessiond.sock");
+	ck_assert_str_eq(cfg.database, TEST_LOCALSTATEDIR "/lib/wagw/wagw.db");
+	ck_assert_str_eq(cfg.socket, TEST_RUNSTATEDIR "/wagw/sessiond.sock");
 	ck_assert_str_eq(cfg.link, "sim");
-	ck_assert_str_eq(cfg.sim_network, "/etc/wagw/network.json");
+	ck_assert_str_eq(cfg.sim_network, TEST_SYSCONFDIR "/wagw/network.json");
 	ck_assert_str_eq(cfg.allowed_users, "www-data");
 	ck_assert_int_eq(cfg.lookup_timeout_ms, 10000);
 	ck_assert_int_eq(cfg.lookups_per_minute, 30);
 	ck_assert_int_eq(cfg.lookup_burst, 10);
 	ck_assert_int_eq(cfg.lookups_per_day, 5000);
 	ck_assert_int_eq(cfg.check_cache_s, 86400);
-	ck_assert_str_eq(cfg.jwks_file, "/var/lib/wagw/jwks.json");
+	ck_assert_str_eq(cfg.jwks_file, TEST_LOCALSTATEDIR "/lib/wagw/jwks.json");
+	ck_assert_str_eq(cfg.credentials_key_file,
+	    TEST_LOCALSTATEDIR "/lib/wagw/credentials.key");
 	ck_assert_str_eq(cfg.jwks_url, "");
 	ck_assert_int_eq(cfg.jwt_leeway_s, 60);
 	ck_assert_str_eq(cfg.org_claim, "activeOrganizationId");
@@ -153,6 +155,13 @@ START_TEST(config_errors)
 		{ __LINE__, "[store]\ndatabase = /a\ndatabase = /b\n", "t.conf:3: database: given twice" },
 		{ __LINE__, "[store]\ndatabase = /a ; old\n",
 		    "t.conf:2: database: comments must be on their own line, not after a value" },
+		/* Issue 15: a "#" comment used to become part of the path. */
+		{ __LINE__, "[store]\ndatabase = /var/lib/wagw/wagw.db     # SQLite file\n",
+		    "t.conf:2: database: comments must be on their own line, not after a value" },
+		{ __LINE__, "[sessiond]\nsim_network = /etc/net.json\t#x\n",
+		    "t.conf:2: sim_network: comments must be on their own line, not after a value" },
+		{ __LINE__, "[auth]\njwt_issuer = # the issuer\n",
+		    "t.conf:2: jwt_issuer: comments must be on their own line, not after a value" },
 		{ __LINE__, "[store]\ndatabase: /a\n", "t.conf:2: database: expected \"key = value\"" },
 		{ __LINE__, "[store]\ndatabase = /a\n  /b\n",
 		    "t.conf:3: database: expected \"key = value\"" },
@@ -184,6 +193,18 @@ START_TEST(config_errors)
 		ck_assert_msg(strcmp(err, cases[i].want) == 0, "line %d: got \"%s\"",
 		    cases[i].line, err);
 	}
+}
+END_TEST
+
+/* A "#" inside a value (not after a blank) is part of it. */
+START_TEST(config_hash_inside_a_value)
+{
+	struct config cfg;
+	char err[256];
+
+	ck_assert_msg(parse(&cfg, "[auth]\njwt_audience = app#1\n", err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_str_eq(cfg.jwt_audience, "app#1");
 }
 END_TEST
 
@@ -235,23 +256,23 @@ START_TEST(config_path_order)
 {
 	unsetenv("WAGW_CONFIG");
 	ck_assert_str_eq(config_path("/x.conf"), "/x.conf");
-	ck_assert_ptr_nonnull(strstr(config_path(NULL), "/wagw/wagw.conf"));
+	ck_assert_str_eq(config_path(NULL), TEST_SYSCONFDIR "/wagw/wagw.conf");
 	setenv("WAGW_CONFIG", "/env.conf", 1);
 	ck_assert_str_eq(config_path(NULL), "/env.conf");
 	ck_assert_str_eq(config_path("/x.conf"), "/x.conf");
 	setenv("WAGW_CONFIG", "", 1);
-	ck_assert_ptr_nonnull(strstr(config_path(NULL), "/wagw/wagw.conf"));
+	ck_assert_str_eq(config_path(NULL), TEST_SYSCONFDIR "/wagw/wagw.conf");
 	unsetenv("WAGW_CONFIG");
 }
 END_TEST
 
-/* The shipped example is valid and says exactly the defaults. */
+/* The example as installed is valid and says exactly the defaults. */
 START_TEST(config_example_is_the_defaults)
 {
 	struct config cfg, def;
 	char err[512];
 
-	ck_assert_msg(config_load(&cfg, TOP_SRCDIR "/etc/wagw.conf.example", err,
+	ck_assert_msg(config_load(&cfg, TOP_BUILDDIR "/etc/wagw.conf.example", err,
 	    sizeof(err)) == 0, "%s", err);
 	config_defaults(&def);
 	memset(cfg.path, 0, sizeof(cfg.path));
@@ -268,6 +289,7 @@ config_suite(void)
 	tcase_add_test(tc, config_defaults_when_empty);
 	tcase_add_test(tc, config_full_file);
 	tcase_add_test(tc, config_errors);
+	tcase_add_test(tc, config_hash_inside_a_value);
 	tcase_add_test(tc, config_long_line_and_nul);
 	tcase_add_test(tc, config_files);
 	tcase_add_test(tc, config_path_order);

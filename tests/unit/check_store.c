@@ -427,6 +427,64 @@ START_TEST(access_check_names_the_file)
 }
 END_TEST
 
+/*
+ * Issue 15: SQLite says "unable to open database file" for a missing
+ * directory and for a closed one alike, and "attempt to write a readonly
+ * database" (logged twice, then "cannot enable WAL") for a directory the
+ * writer cannot make the WAL files in.  store_open names the directory,
+ * the user and what is wrong, once.
+ */
+START_TEST(open_says_what_stops_it)
+{
+	char p[320], sub[300], err[1024];
+	struct store *w;
+	pid_t child;
+	int status;
+
+	snprintf(p, sizeof(p), "%s/missing/wagw.db", dir);
+	ck_assert_int_eq(store_open(&w, p, STORE_WRITER, 1000, err, sizeof(err)),
+	    STORE_ERROR);
+	ck_assert_ptr_null(w);
+	ck_assert_msg(strstr(err, "its directory") && strstr(err, "/missing does not exist"),
+	    "%s", err);
+	snprintf(p, sizeof(p), "%s/absent.db", dir);
+	ck_assert_int_ne(store_open(&w, p, STORE_READER, 1000, err, sizeof(err)), STORE_OK);
+	ck_assert_msg(strstr(err, "absent.db: no database yet (wagw-admin init makes it)"),
+	    "%s", err);
+	/* A database without its WAL files in a directory closed to writing. */
+	snprintf(sub, sizeof(sub), "%s/ro", dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(p, sizeof(p), "%s/wagw.db", sub);
+	ck_assert_int_eq(store_open(&w, p, STORE_WRITER, 1000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_migrate(w), STORE_OK);
+	store_close(w);
+	ck_assert_int_eq(chmod(p, 0666), 0);
+	snprintf(p, sizeof(p), "%s/wagw.db-wal", sub);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/wagw.db-shm", sub);
+	unlink(p);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_int_ne(child = fork(), -1);
+	if (child == 0) {
+		/* root may write anything: the open runs as nobody then. */
+		if (geteuid() == 0) {
+			if (setgid(65534) == -1 || setuid(65534) == -1)
+				_exit(3);
+		} else if (chmod(sub, 0555) == -1)
+			_exit(4);
+		snprintf(p, sizeof(p), "%s/wagw.db", sub);
+		if (store_open(&w, p, STORE_WRITER, 1000, err, sizeof(err)) == STORE_OK)
+			_exit(1);
+		_exit(strstr(err, "/ro is owned by") && strstr(err, "cannot write") &&
+		    strstr(err, "(user ") && strstr(err, "WAL files") &&
+		    !strstr(err, "readonly") ? 0 : 2);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+	chmod(sub, 0755);
+}
+END_TEST
+
 static int
 collect_session(const struct store_session *s, void *arg)
 {
@@ -1569,6 +1627,7 @@ store_suite(void)
 	tcase_add_test(tc, limits_kept);
 	tcase_add_test(tc, files_keep_their_mode_and_outlive_connections);
 	tcase_add_test(tc, access_check_names_the_file);
+	tcase_add_test(tc, open_says_what_stops_it);
 	tcase_add_test(tc, session_list_by_org);
 	tcase_add_test(tc, api_keys);
 	tcase_add_test(tc, contacts_filters);
