@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,6 @@
 #include "auth/jwt.h"
 #include "auth/jwt_cache.h"
 #include "common/apikey.h"
-#include "common/clock.h"
 #include "common/config.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -54,12 +54,13 @@ auth_new(const struct config *cfg, struct store *st, struct sessiond_client *sd)
 	a->pol.platform_role_claim = cfg->platform_role_claim;
 	if ((a->cache = jwt_cache_new()) == NULL)
 		goto fail;
-	if (cfg->jwks_file[0] != '\0') {
-		if ((a->jwks = jwks_file_new(cfg->jwks_file)) == NULL)
-			goto fail;
-		/* Load now, so the first request does not pay for it. */
-		jwks_file_keys(a->jwks, clock_wall_ms(), NULL);
-	}
+	/*
+	 * Read when the first JWT arrives, not now: a set-up with API keys
+	 * alone has no JWKS file, and every responder would log that at start.
+	 */
+	if (cfg->jwks_file[0] != '\0' &&
+	    (a->jwks = jwks_file_new(cfg->jwks_file)) == NULL)
+		goto fail;
 	return a;
 fail:
 	auth_free(a);
@@ -100,6 +101,21 @@ auth_key_used(struct auth *a, const struct store_key *k, int64_t now_ms)
 	(void)sessiond_key_used(a->sd, k->id, now_ms, AUTH_SESSIOND_TIMEOUT_MS);
 }
 
+static enum auth_result auth_reject(struct auth_principal *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Says why in out->reject (for the 401's log line); AUTH_INVALID. */
+static enum auth_result
+auth_reject(struct auth_principal *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->reject, sizeof(out->reject), fmt, ap);
+	va_end(ap);
+	return AUTH_INVALID;
+}
+
 static enum auth_result
 auth_apikey(struct auth *a, const char *s, size_t len, int64_t now_ms,
     struct auth_principal *out)
@@ -108,29 +124,22 @@ auth_apikey(struct auth *a, const char *s, size_t len, int64_t now_ms,
 	struct store_key k;
 	int rc;
 
+	/* Not logged: a secret of some other kind may have been sent here. */
 	if (!apikey_parse(s, len, prefix))
-		return AUTH_INVALID;
+		return auth_reject(out, "API key: malformed");
 	rc = store_key_by_prefix(a->st, prefix, &k);
-	if (rc == STORE_NOTFOUND) {
-		log_debug("auth: unknown API key %s", prefix);
-		return AUTH_INVALID;
-	}
+	if (rc == STORE_NOTFOUND)
+		return auth_reject(out, "API key %s: no such key", prefix);
 	if (rc != STORE_OK) {
 		log_warnx("auth: API key lookup: %s", store_rc_str(rc));
 		return AUTH_UNAVAILABLE;
 	}
-	if (!apikey_matches(s, len, k.hash)) {
-		log_debug("auth: API key %s: wrong secret", prefix);
-		return AUTH_INVALID;
-	}
-	if (k.revoked_ms != 0) {
-		log_debug("auth: API key %s: revoked", k.id);
-		return AUTH_INVALID;
-	}
-	if (k.expires_ms != 0 && now_ms >= k.expires_ms) {
-		log_debug("auth: API key %s: expired", k.id);
-		return AUTH_INVALID;
-	}
+	if (!apikey_matches(s, len, k.hash))
+		return auth_reject(out, "API key %s (%s): wrong secret", prefix, k.id);
+	if (k.revoked_ms != 0)
+		return auth_reject(out, "API key %s (%s): revoked", prefix, k.id);
+	if (k.expires_ms != 0 && now_ms >= k.expires_ms)
+		return auth_reject(out, "API key %s (%s): expired", prefix, k.id);
 	memset(out, 0, sizeof(*out));
 	out->kind = AUTH_KIND_APIKEY;
 	if (ids_valid(k.org, strlen(k.org)))
@@ -166,10 +175,8 @@ auth_jwt(struct auth *a, const char *s, size_t len, int64_t now_ms,
 	int changed = 0;
 	enum jwt_rc rc;
 
-	if (len > JWS_TOKEN_MAX) {
-		log_debug("auth: JWT rejected: %s", jws_rc_str(JWS_TOO_LONG));
-		return AUTH_INVALID;
-	}
+	if (len > JWS_TOKEN_MAX)
+		return auth_reject(out, "JWT: %s", jws_rc_str(JWS_TOO_LONG));
 	if (a->jwks != NULL)
 		keys = jwks_file_keys(a->jwks, now_ms, &changed);
 	/* Tokens verified with keys that may be gone must be verified again. */
@@ -182,8 +189,13 @@ auth_jwt(struct auth *a, const char *s, size_t len, int64_t now_ms,
 	if (rc == JWT_UNKNOWN_KID)
 		auth_jwks_refresh(a, now_ms);
 	if (rc != JWT_OK) {
-		log_debug("auth: JWT rejected: %s", why);
-		return AUTH_INVALID;
+		/* Its verified-or-not header or claims are never logged. */
+		if (keys == NULL && a->jwks == NULL)
+			return auth_reject(out, "JWT: no jwks_file is configured");
+		if (keys == NULL)
+			return auth_reject(out, "JWT: no JWT keys loaded from %s",
+			    a->cfg->jwks_file);
+		return auth_reject(out, "JWT: %s", why);
 	}
 	jwt_cache_put(a->cache, hash, until, out);
 	return AUTH_OK;
@@ -230,16 +242,19 @@ auth_authenticate(struct auth *a, const char *authorization,
 	memset(out, 0, sizeof(*out));
 	if (authorization != NULL &&
 	    (bearer = auth_bearer(authorization, &tok, &len)) == -1)
-		return AUTH_INVALID;
+		return auth_reject(out, "Authorization: Bearer without a usable token");
 	if (x_api_key != NULL && x_api_key[0] == '\0')
 		x_api_key = NULL;
 	/* Two credentials are ambiguous: refuse rather than pick one. */
 	if (bearer && x_api_key != NULL)
-		return AUTH_INVALID;
+		return auth_reject(out, "both Authorization: Bearer and x-api-key");
 	if (x_api_key != NULL)
 		return auth_apikey(a, x_api_key, strlen(x_api_key), now_ms, out);
-	if (!bearer)
+	if (!bearer) {
+		snprintf(out->reject, sizeof(out->reject), "no credential%s",
+		    authorization != NULL ? " (Authorization of another scheme)" : "");
 		return AUTH_MISSING;
+	}
 	/* A JWT starts with "ey" (a JSON header); an API key with "wa_". */
 	if (len >= 3 && memcmp(tok, "wa_", 3) == 0)
 		return auth_apikey(a, tok, len, now_ms, out);

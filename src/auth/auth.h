@@ -30,6 +30,13 @@ struct auth_principal {
 	unsigned	 caps;			/* enum cap bits, within org */
 	int		 super_admin;		/* every organization, CAP_ALL */
 	char		 subject[80];		/* JWT sub or API key id, for logs */
+	/*
+	 * Why authentication failed, for the log line of the 401: what was
+	 * sent and what is wrong with it ("API key wa_AbCdEfGh (key_...):
+	 * revoked", "JWT: expired").  An API key's public prefix at most,
+	 * never a secret or a token.  "" on success.
+	 */
+	char		 reject[112];
 };
 
 enum auth_result {
@@ -43,8 +50,9 @@ struct auth;
 
 /*
  * Per process.  Borrows cfg, st and sd (the daemon client, may be NULL)
- * for its lifetime.  Loads the JWKS file if present (a missing file is
- * logged, not fatal: API keys still work).  NULL on allocation failure.
+ * for its lifetime.  The JWKS file is first read when a JWT arrives (a
+ * missing file is logged then, not at start, and is not fatal: API keys
+ * still work).  NULL on allocation failure.
  * Not thread-safe: one struct auth per thread.
  */
 struct auth *auth_new(const struct config *cfg, struct store *st,
@@ -53,8 +61,8 @@ void auth_free(struct auth *a);
 
 /*
  * authorization and x_api_key are the raw header values or NULL.
- * now_ms is wall-clock time.  Fills *out on AUTH_OK; *out is zeroed
- * (kind AUTH_KIND_NONE) otherwise.
+ * now_ms is wall-clock time.  Fills *out on AUTH_OK; otherwise *out is
+ * zeroed (kind AUTH_KIND_NONE) but for out->reject, which says why.
  *
  * "Authorization: Bearer <t>" (scheme case-insensitive): t is an API
  * key when it starts with "wa_", else a JWT.  An Authorization header

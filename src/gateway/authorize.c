@@ -41,9 +41,12 @@ authorize(struct auth *a, struct store *st, const struct request *req,
 	}
 	rc = auth_authenticate(a, req->authorization.value, req->api_key.value,
 	    now_ms, p);
-	/* Only an authenticated principal is logged. */
-	if (rc != AUTH_OK)
+	/* Only an authenticated principal is logged; a 401 says why (not the client). */
+	if (rc != AUTH_OK) {
+		if (p->reject[0] != '\0')
+			response_detail(r, "%s", p->reject);
 		memset(p, 0, sizeof(*p));
+	}
 	switch (rc) {
 	case AUTH_OK:
 		break;

@@ -148,6 +148,7 @@ main(int argc, char *argv[])
 	int ch, fd = 0, rc, status = 1, flags;
 
 	log_init("wagw.fcgi", LOG_LEVEL_INFO);
+	log_timestamps();
 	while ((ch = getopt_long(argc, argv, "c:l:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -502,6 +502,11 @@ START_TEST(rotation)
 }
 END_TEST
 
+/*
+ * Issue 15: every responder logged the missing JWKS file at start (eight
+ * times as lighttpd started), though a set-up with API keys alone needs
+ * none.  It is read, and its absence logged once, when a JWT arrives.
+ */
 START_TEST(no_jwks_at_start)
 {
 	struct auth *a;
@@ -510,10 +515,20 @@ START_TEST(no_jwks_at_start)
 
 	fx_capture_begin();
 	a = new_auth("absent.json");
+	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW, &p), AUTH_OK);
+	log = fx_capture_end();
+	ck_assert_msg(strstr(log, "jwks") == NULL, "log: %s", log);
+	free(log);
+	fx_capture_begin();
+	ck_assert_int_eq(bearer(a, TOK("EdDSA"), NOW, &p), AUTH_INVALID);
+	ck_assert_msg(strstr(p.reject, "JWT: no JWT keys loaded from") != NULL, "%s",
+	    p.reject);
+	EXPECT(a, "EdDSA", AUTH_INVALID);
 	log = fx_capture_end();
 	ck_assert_msg(strstr(log, "no JWT keys loaded") != NULL, "log: %s", log);
+	ck_assert_msg(strstr(strstr(log, "no JWT keys loaded") + 1, "no JWT keys loaded") == NULL,
+	    "logged more than once: %s", log);
 	free(log);
-	EXPECT(a, "EdDSA", AUTH_INVALID);
 	/* API keys still work. */
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW, &p), AUTH_OK);
 	/* The file appears: picked up. */
@@ -573,6 +588,63 @@ START_TEST(api_keys)
 	ck_assert_int_eq(auth_authenticate(a, NULL, h, NOW, &p), AUTH_INVALID);
 	ck_assert_int_eq(auth_authenticate(a, "Bearer wa_", NULL, NOW, &p), AUTH_INVALID);
 	ck_assert_int_eq(p.kind, AUTH_KIND_NONE);
+	auth_free(a);
+}
+END_TEST
+
+/*
+ * Issue 15: a 401's log line gave no reason.  out->reject says what was
+ * sent (an API key's public prefix, never more of it) and what is wrong.
+ */
+START_TEST(reject_says_why)
+{
+	struct auth *a = new_auth("main.json");
+	struct auth_principal p;
+	char unknown[APIKEY_SECRET_LEN + 1], bad[APIKEY_SECRET_LEN + 1], h[256];
+	const struct {
+		int		 line;
+		const char	*authorization, *api_key;
+		enum auth_result want;
+		const char	*reject;	/* a substring */
+		const char	*prefix_of;	/* its first 11 bytes must show */
+	} cases[] = {
+		{ __LINE__, NULL, key_revoked, AUTH_INVALID, "): revoked", key_revoked },
+		{ __LINE__, NULL, key_expired, AUTH_INVALID, "): expired", key_expired },
+		{ __LINE__, NULL, bad, AUTH_INVALID, "): wrong secret", bad },
+		{ __LINE__, NULL, unknown, AUTH_INVALID, ": no such key", unknown },
+		{ __LINE__, NULL, "wa_short", AUTH_INVALID, "API key: malformed", NULL },
+		{ __LINE__, "Bearer", NULL, AUTH_INVALID, "Bearer without a usable token", NULL },
+		{ __LINE__, h, key_valid, AUTH_INVALID, "both Authorization: Bearer and x-api-key",
+		    NULL },
+		{ __LINE__, NULL, NULL, AUTH_MISSING, "no credential", NULL },
+		{ __LINE__, "Basic eDp5", NULL, AUTH_MISSING,
+		    "no credential (Authorization of another scheme)", NULL },
+		{ __LINE__, "Bearer eyJ.x.y", NULL, AUTH_INVALID, "JWT: malformed token", NULL },
+	};
+	char want[APIKEY_PREFIX_LEN + 1];
+	size_t i;
+
+	snprintf(unknown, sizeof(unknown), "%s", key_valid);
+	unknown[5] = unknown[5] == 'A' ? 'B' : 'A';
+	snprintf(bad, sizeof(bad), "%s", key_valid);
+	bad[40] = bad[40] == 'A' ? 'B' : 'A';
+	snprintf(h, sizeof(h), "Bearer %s", key_valid);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_msg(auth_authenticate(a, cases[i].authorization, cases[i].api_key,
+		    NOW, &p) == cases[i].want, "line %d", cases[i].line);
+		ck_assert_msg(strstr(p.reject, cases[i].reject) != NULL, "line %d: \"%s\"",
+		    cases[i].line, p.reject);
+		ck_assert_int_eq(p.kind, AUTH_KIND_NONE);
+		if (cases[i].prefix_of == NULL)
+			continue;
+		snprintf(want, sizeof(want), "%s", cases[i].prefix_of);
+		ck_assert_msg(strstr(p.reject, want) != NULL, "line %d: \"%s\"",
+		    cases[i].line, p.reject);
+		/* Not a byte of the secret beyond the public prefix. */
+		ck_assert_ptr_null(strstr(p.reject, cases[i].prefix_of + APIKEY_PREFIX_LEN));
+	}
+	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW, &p), AUTH_OK);
+	ck_assert_str_eq(p.reject, "");
 	auth_free(a);
 }
 END_TEST
@@ -824,6 +896,7 @@ main(void)
 	tcase_add_test(tc, rotation);
 	tcase_add_test(tc, no_jwks_at_start);
 	tcase_add_test(tc, api_keys);
+	tcase_add_test(tc, reject_says_why);
 	tcase_add_test(tc, daemon_reports);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
