@@ -17,6 +17,8 @@ accesslog_write(const struct request *req, const struct response *r,
 	    strlen(req->method_name));
 	if (req->path_too_long)
 		snprintf(path, sizeof(path), "(path too long)");
+	else if (req->path_invalid)
+		snprintf(path, sizeof(path), "(path with %%2F, %%00 or a broken escape)");
 	else
 		log_sanitize(path, sizeof(path), req->path, req->path_len);
 	/* Who called: organization and subject, never the credential. */

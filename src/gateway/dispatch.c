@@ -148,6 +148,21 @@ dispatch_method_ok(const struct route_def *def, enum request_method method)
 	}
 }
 
+/* Parses a query string where no parameter is taken: -1 with a 400. */
+static int
+dispatch_no_query(const struct request *req, struct response *r)
+{
+	struct query q;
+	struct query_error qerr;
+
+	if (query_parse(&q, req->query, req->query_len, route_no_params,
+	    &qerr) == 0)
+		return 0;
+	response_invalid_add(r, qerr.field, strlen(qerr.field), qerr.message);
+	response_invalid_finish(r);
+	return -1;
+}
+
 void
 dispatch(struct gateway *gw, const struct request *req, struct response *r,
     struct auth_principal *p)
@@ -157,8 +172,8 @@ dispatch(struct gateway *gw, const struct request *req, struct response *r,
 	memset(p, 0, sizeof(*p));
 	r->request_id = req->id;
 	cors_apply(&gw->cfg, req, r);
-	/* An over-long path names no resource. */
-	if (req->path_too_long ||
+	/* An over-long path, or one with %2F, %00 or a broken escape, names no resource. */
+	if (req->path_too_long || req->path_invalid ||
 	    route_match(req->path, req->path_len, &m) == ROUTE_NONE) {
 		response_error(r, 404, "not_found", "no such resource");
 		goto out;
@@ -174,6 +189,17 @@ dispatch(struct gateway *gw, const struct request *req, struct response *r,
 		    "method not allowed; see the Allow header");
 		r->allow = m.def->allow;
 		goto out;
+	}
+	switch (m.def->id) {
+	case ROUTE_HEALTHZ:
+	case ROUTE_READYZ:
+	case ROUTE_OPENAPI:
+		/* They take no parameter: like every route, an unknown one is 400. */
+		if (dispatch_no_query(req, r) != 0)
+			goto out;
+		break;
+	default:
+		break;
 	}
 	switch (m.def->id) {
 	case ROUTE_HEALTHZ:

@@ -23,7 +23,9 @@ handle_about(struct sessiond_client *sd, int timeout_ms,
 	/* A user JID, phone or LID form; the device part is ignored. */
 	if (jid_parse(jid, len, &j) != 0 || !jid_is_user(&j)) {
 		response_invalid_add(r, "jid", 3,
-		    "must be a user JID (<digits>@s.whatsapp.net or <digits>@lid)");
+		    "must be a user JID: <phone>@s.whatsapp.net, the phone 7-15 "
+		    "digits without a leading 0, or <digits>@lid (an optional "
+		    ":<device> before the @)");
 		return response_invalid_finish(r);
 	}
 	jid_format_bare(&j, bare);

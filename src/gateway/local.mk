@@ -62,6 +62,12 @@ GATEWAY_TESTS = tests/unit/check_route tests/unit/check_query \
 check_PROGRAMS += $(GATEWAY_TESTS)
 TESTS += $(GATEWAY_TESTS)
 EXTRA_DIST += tests/unit/openapi_paths.py
+# docs/openapi.yaml's third-party checks (test-only, from npm): redocly lint
+# (tests/openapi/run), the e2e suite's check of every response
+# (validate.mjs) and its generated client (client.mjs).
+EXTRA_DIST += tests/openapi/run tests/openapi/setup tests/openapi/check.mjs \
+	tests/openapi/validate.mjs tests/openapi/client.mjs tests/openapi/package.json \
+	tests/openapi/package-lock.json tests/openapi/redocly.yaml
 GATEWAY_UNIT_FLAGS = $(UNIT_FLAGS) $(OPENSSL_CFLAGS)
 GATEWAY_UNIT_LIBS = $(GATEWAY_LIBS) $(CHECK_LIBS)
 tests_unit_check_body_SOURCES = tests/unit/check_body.c

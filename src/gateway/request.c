@@ -69,6 +69,57 @@ request_length(const char *v)
 	return n;
 }
 
+static int
+request_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The path and query of a request-target (RFC 9112 section 3.2, origin
+ * form): the path percent-decoded once into r->path, the query borrowed
+ * undecoded.  An encoded '/' or NUL, or a broken escape, names no
+ * resource: path_invalid.
+ */
+static void
+request_target(struct request *r, const char *target)
+{
+	const char *q = strchr(target, '?');
+	size_t len = q != NULL ? (size_t)(q - target) : strlen(target), i, n = 0;
+	int hi, lo;
+	char c;
+
+	r->query = q != NULL ? q + 1 : "";
+	r->query_len = strlen(r->query);
+	for (i = 0; i < len; i++) {
+		c = target[i];
+		if (c == '%') {
+			if (len - i < 3 || (hi = request_hex(target[i + 1])) < 0 ||
+			    (lo = request_hex(target[i + 2])) < 0 ||
+			    (c = (char)(hi << 4 | lo)) == '/' || c == '\0') {
+				r->path_invalid = 1;
+				break;
+			}
+			i += 2;
+		}
+		if (n == REQUEST_PATH_MAX) {
+			r->path_too_long = 1;
+			break;
+		}
+		r->path[n++] = c;
+	}
+	if (r->path_invalid || r->path_too_long)
+		n = 0;
+	r->path_len = n;
+	r->path[n] = '\0';
+}
+
 void
 request_from_env(struct request *r, char *const *envp)
 {
@@ -92,23 +143,27 @@ request_from_env(struct request *r, char *const *envp)
 	else
 		r->method = REQUEST_OTHER;
 
-	script = PARAM(envp, "SCRIPT_NAME");
-	info = PARAM(envp, "PATH_INFO");
-	slen = script ? strlen(script) : 0;
-	ilen = info ? strlen(info) : 0;
-	if (slen > REQUEST_PATH_MAX || ilen > REQUEST_PATH_MAX - slen)
-		r->path_too_long = 1;
+	/* The request-target as the client sent it, when the server passes it. */
+	if ((s = PARAM(envp, "REQUEST_URI")) != NULL && *s == '/')
+		request_target(r, s);
 	else {
-		if (slen)
-			memcpy(r->path, script, slen);
-		if (ilen)
-			memcpy(r->path + slen, info, ilen);
-		r->path_len = slen + ilen;
-		r->path[r->path_len] = '\0';
+		script = PARAM(envp, "SCRIPT_NAME");
+		info = PARAM(envp, "PATH_INFO");
+		slen = script ? strlen(script) : 0;
+		ilen = info ? strlen(info) : 0;
+		if (slen > REQUEST_PATH_MAX || ilen > REQUEST_PATH_MAX - slen)
+			r->path_too_long = 1;
+		else {
+			if (slen)
+				memcpy(r->path, script, slen);
+			if (ilen)
+				memcpy(r->path + slen, info, ilen);
+			r->path_len = slen + ilen;
+			r->path[r->path_len] = '\0';
+		}
+		r->query = (s = PARAM(envp, "QUERY_STRING")) ? s : "";
+		r->query_len = strlen(r->query);
 	}
-
-	r->query = (s = PARAM(envp, "QUERY_STRING")) ? s : "";
-	r->query_len = strlen(r->query);
 
 	request_header(&r->authorization, PARAM(envp, "HTTP_AUTHORIZATION"),
 	    REQUEST_CREDENTIAL_MAX);

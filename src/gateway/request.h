@@ -4,10 +4,15 @@
  * borrowed from the environment array, valid until the request ends;
  * the path is copied because it is put together from two variables.
  *
- * The path is SCRIPT_NAME followed by PATH_INFO, so any split between
- * the two works (lighttpd mounted at / puts it all in PATH_INFO, Apache
- * splits it at /api: lighttpd/README.md, apache/README.md).  The servers
- * have already percent-decoded both: they are never decoded again.
+ * The path and the query string are those of REQUEST_URI, the
+ * request-target as the client sent it (both servers pass it): the path
+ * is percent-decoded once here, so the route is the one the client
+ * named, whatever the server normalized on its way (lighttpd resolves
+ * "..", merges "//" and decodes "%2F" in PATH_INFO, and rewrites a
+ * broken escape in QUERY_STRING as "%25").  Without REQUEST_URI the path
+ * is SCRIPT_NAME followed by PATH_INFO (any split between the two works;
+ * the server decoded both, they are never decoded again) and the query
+ * QUERY_STRING.
  */
 #ifndef WAGW_GATEWAY_REQUEST_H
 #define WAGW_GATEWAY_REQUEST_H
@@ -16,7 +21,7 @@
 #include <stdint.h>
 
 /* Hard limits; anything longer is refused (see dispatch.c for how). */
-#define REQUEST_PATH_MAX	1024	/* SCRIPT_NAME + PATH_INFO, bytes */
+#define REQUEST_PATH_MAX	1024	/* the decoded path, bytes */
 #define REQUEST_QUERY_MAX	4096	/* QUERY_STRING, bytes */
 #define REQUEST_CREDENTIAL_MAX	8192	/* Authorization, X-Api-Key */
 #define REQUEST_ORIGIN_MAX	256	/* Origin */
@@ -45,6 +50,7 @@ struct request {
 	char		 path[REQUEST_PATH_MAX + 1];
 	size_t		 path_len;
 	int		 path_too_long;		/* path is then empty */
+	int		 path_invalid;		/* %2F, %00 or a broken escape; empty */
 	const char	*query;			/* "" when absent */
 	size_t		 query_len;
 	struct request_header authorization;	/* HTTP_AUTHORIZATION */

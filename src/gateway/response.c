@@ -319,10 +319,13 @@ response_head(const struct response *r, char buf[RESPONSE_HEAD_MAX])
 		response_buf_fmt(&b, "Allow: %.64s\r\n", r->allow);
 	if (r->location[0] != '\0')
 		response_buf_fmt(&b, "Location: %.200s\r\n", r->location);
+	/* Always on 202, 429 and 503 (docs/openapi.yaml declares it required). */
 	if (r->retry_after > 0)
 		response_buf_fmt(&b, "Retry-After: %d\r\n", r->retry_after);
+	else if (r->status == 202 || r->status == 429 || r->status == 503)
+		ADD_LITERAL(&b, "Retry-After: 1\r\n");
 	/* RFC 6750 section 3: the challenge of a bearer-protected resource. */
-	if (r->www_authenticate)
+	if (r->www_authenticate || r->status == 401)
 		ADD_LITERAL(&b, "WWW-Authenticate: Bearer realm=\"wagw\"\r\n");
 	if (r->cors_vary)
 		ADD_LITERAL(&b, "Vary: Origin\r\n");

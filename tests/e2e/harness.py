@@ -1,8 +1,16 @@
 """The e2e harness: test registry, results, the curl client, and the
-checks every case shares (the API's error envelope, README.md "The API")."""
+checks every case shares (the API's error envelope, README.md "The API").
 
+Every response any case receives is also checked against the OpenAPI
+document the server serves, by third-party tools in one Node process
+(tests/openapi/validate.mjs); a mismatch fails the case that made the
+request."""
+
+import atexit
+import base64
 import json
 import os
+import select
 import subprocess
 import tempfile
 import time
@@ -27,6 +35,95 @@ def case(name, group="api"):
         CASES.append((group, name, fn))
         return fn
     return deco
+
+
+OPENAPI_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "openapi")
+# What the OpenAPI check found since a case last took it (run_cases does).
+OPENAPI_FAILURES = []
+
+
+_openapi_dir = None
+
+
+def openapi_dir():
+    """The directory of tests/openapi's scripts with their Node packages
+    installed (tests/openapi/setup); raises RuntimeError when it cannot."""
+    global _openapi_dir
+    if _openapi_dir is None:
+        p = subprocess.run(["/bin/sh", os.path.join(OPENAPI_DIR, "setup")],
+                           capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError("tests/openapi/setup: %s%s" % (p.stdout, p.stderr))
+        _openapi_dir = p.stdout.strip()
+    return _openapi_dir
+
+
+class OpenApiCheck:
+    """The Node validator, started at the first response, kept for the run."""
+
+    def __init__(self):
+        self.proc = None
+        self.broken = None
+        self.count = 0
+        self.seconds = 0.0
+
+    def start(self):
+        d = openapi_dir()
+        self.proc = subprocess.Popen(["node", os.path.join(d, "validate.mjs")], cwd=d,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=None, text=True, bufsize=1)
+        atexit.register(self.stop)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def ask(self, msg):
+        self.proc.stdin.write(json.dumps(msg) + "\n")
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            raise RuntimeError("no answer (exit status %r)" % self.proc.poll())
+        return json.loads(line)
+
+    def check(self, server, method, target, resp):
+        """Adds what the document says is wrong with resp to OPENAPI_FAILURES."""
+        if self.broken:
+            OPENAPI_FAILURES.append("openapi check unavailable: " + self.broken)
+            return
+        t0 = time.monotonic()
+        try:
+            if self.proc is None:
+                self.start()
+            out = self.ask({"base": server.base, "server": server.name, "method": method,
+                            "target": target, "status": resp.status, "headers": resp.headers,
+                            "body": base64.b64encode(resp.body).decode()})
+        except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as e:
+            self.broken = str(e)
+            OPENAPI_FAILURES.append("openapi check unavailable: " + self.broken)
+            return
+        finally:
+            self.seconds += time.monotonic() - t0
+        self.count += 1
+        OPENAPI_FAILURES.extend("openapi: " + e for e in out.get("errors", []))
+
+    def stats(self):
+        """{"operationId status": count} over the run, or {}."""
+        if self.proc is None or self.broken:
+            return {}
+        try:
+            return self.ask({"stats": True}).get("stats", {})
+        except (OSError, RuntimeError, ValueError):
+            return {}
+
+
+OPENAPI = OpenApiCheck()
 
 
 class Resp:
@@ -108,7 +205,9 @@ class Curl:
                     headers_.setdefault(k.strip().lower(), []).append(v.strip())
             if method == "HEAD":
                 body = b""
-            return Resp(status, headers_, body, elapsed, method + " " + path)
+            r = Resp(status, headers_, body, elapsed, method + " " + path)
+            OPENAPI.check(self.server, method, path, r)
+            return r
         finally:
             for f in (bodyf, hdrf):
                 try:
@@ -243,14 +342,19 @@ def run_cases(ctx_factory, cases, log, only=None, skipped=None):
         try:
             fn(ctx)
         except Skip as e:
-            log("SKIP %s: %s" % (label, e))
-            if skipped is not None:
-                skipped.append(label)
-            continue
+            if not OPENAPI_FAILURES:
+                log("SKIP %s: %s" % (label, e))
+                if skipped is not None:
+                    skipped.append(label)
+                continue
+            ctx.failures.append("skipped (%s) after responses the document does not allow" % e)
         except CheckFailed as e:
             ctx.failures.append(str(e))
         except Exception:
             ctx.failures.append("exception:\n" + traceback.format_exc())
+        # Every response of the case, checked against the served document.
+        ctx.failures += OPENAPI_FAILURES
+        del OPENAPI_FAILURES[:]
         dt = time.monotonic() - t0
         if ctx.failures:
             failed += 1
@@ -263,4 +367,13 @@ def run_cases(ctx_factory, cases, log, only=None, skipped=None):
         else:
             passed += 1
             log("ok   %s (%.1fs)" % (label, dt))
+    if OPENAPI.count:
+        stats = OPENAPI.stats()
+        ops = {k.split()[0] for k in stats if not k.startswith("(")}
+        own = ", ".join("%s x%d" % (k, n) for k, n in sorted(stats.items())
+                        if k.startswith("(") and not k.startswith("(no") and
+                        not k.startswith("(method"))
+        log("openapi: %d responses so far checked against the served document in %.1fs; "
+            "%d operations answered; the servers' own answers: %s" %
+            (OPENAPI.count, OPENAPI.seconds, len(ops), own or "none"))
     return passed, failed, names

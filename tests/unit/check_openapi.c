@@ -1,7 +1,9 @@
 /*
  * openapi: docs/openapi.yaml parses as OpenAPI 3.1 (python3-yaml), its
  * operations are exactly the router's routes with their query
- * parameters, and the program serves exactly that file.
+ * parameters (HEAD wherever GET is, OPTIONS everywhere), each OPTIONS
+ * names the route's Allow, every response declares the headers wagw
+ * always sends, and the program serves exactly that file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,20 +49,22 @@ route_params(const struct route_def *d, char *out, size_t len)
 
 START_TEST(openapi_matches_routes)
 {
+	/* HEAD wherever GET is; OPTIONS (0: every route) on every path. */
 	static const struct { unsigned bit; const char *name; } methods[] = {
-		{ ROUTE_GET, "GET" }, { ROUTE_POST, "POST" }, { ROUTE_DELETE, "DELETE" },
+		{ ROUTE_GET, "GET" }, { ROUTE_GET, "HEAD" }, { ROUTE_POST, "POST" },
+		{ ROUTE_DELETE, "DELETE" }, { 0, "OPTIONS" },
 	};
 	const struct route_def *t;
-	char cmd[1024], line[1024], want[64][512], params[256];
-	int found[64] = { 0 };
+	char cmd[1024], line[1024], want[96][512], params[256];
+	int found[96] = { 0 };
 	size_t n, i, k, nwant = 0, ops = 0;
 	FILE *p;
 
-	/* Every (method, route) the router answers; only GET takes a query. */
+	/* Every (method, route) the router answers; only GET and HEAD take a query. */
 	t = route_table(&n);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < N_ELEM(methods); k++) {
-			if (!(t[i].methods & methods[k].bit))
+			if (methods[k].bit != 0 && !(t[i].methods & methods[k].bit))
 				continue;
 			ck_assert_uint_lt(nwant, N_ELEM(want));
 			if (methods[k].bit == ROUTE_GET)
@@ -87,6 +91,25 @@ START_TEST(openapi_matches_routes)
 		ck_assert_msg(found[i] == 1, "'%s' is %d times in openapi.yaml",
 		    want[i], found[i]);
 	ck_assert_uint_eq(ops, nwant);
+}
+END_TEST
+
+/* Each route's Allow is its methods, in one order (what OPTIONS and 405 say). */
+START_TEST(openapi_allow_is_the_methods)
+{
+	const struct route_def *t;
+	char want[64];
+	size_t n, i;
+
+	t = route_table(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "%s%s%sOPTIONS",
+		    t[i].methods & ROUTE_GET ? "GET, HEAD, " : "",
+		    t[i].methods & ROUTE_POST ? "POST, " : "",
+		    t[i].methods & ROUTE_DELETE ? "DELETE, " : "");
+		ck_assert_msg(strcmp(t[i].allow, want) == 0, "%s: Allow %s, want %s",
+		    t[i].template, t[i].allow, want);
+	}
 }
 END_TEST
 
@@ -126,6 +149,7 @@ openapi_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, openapi_matches_routes);
+	tcase_add_test(tc, openapi_allow_is_the_methods);
 	tcase_add_test(tc, openapi_served_is_the_file);
 	suite_add_tcase(s, tc);
 	return s;

@@ -51,6 +51,75 @@ START_TEST(request_paths)
 }
 END_TEST
 
+/* REQUEST_URI, the target as sent, wins: its path decoded once, its query raw. */
+static const struct {
+	int		 line;
+	const char	*uri;
+	const char	*path;		/* expected; NULL: names nothing */
+	const char	*query;
+} targets[] = {
+	{ __LINE__, "/api/v1/sessions/S1/contacts?limit=2", "/api/v1/sessions/S1/contacts",
+	    "limit=2" },
+	{ __LINE__, "/healthz", "/healthz", "" },
+	{ __LINE__, "/healthz?", "/healthz", "" },
+	{ __LINE__, "/a%40b%3a1?q=%&x=%2F", "/a@b:1", "q=%&x=%2F" },
+	{ __LINE__, "/a%2540b", "/a%40b", "" },		/* once, never twice */
+	{ __LINE__, "/a/../b//c/./d", "/a/../b//c/./d", "" },	/* the router refuses */
+	{ __LINE__, "/a%2Fb", NULL, "" },
+	{ __LINE__, "/a%2fb", NULL, "" },
+	{ __LINE__, "/a%00b", NULL, "" },
+	{ __LINE__, "/a%", NULL, "" },
+	{ __LINE__, "/a%4", NULL, "" },
+	{ __LINE__, "/a%G0?x", NULL, "x" },
+	{ __LINE__, "/a+b", "/a+b", "" },
+};
+
+START_TEST(request_targets)
+{
+	char uri[256];
+	char *envp[] = { uri, "SCRIPT_NAME=/api", "PATH_INFO=/v1/other",
+	    "QUERY_STRING=other", NULL };
+	char *absolute[] = { "REQUEST_URI=http://h/x", "PATH_INFO=/healthz",
+	    "QUERY_STRING=a=1", NULL };
+	static char longuri[REQUEST_PATH_MAX + 64];
+	char *longenv[] = { longuri, NULL };
+	struct request r;
+	size_t i;
+
+	for (i = 0; i < N_ELEM(targets); i++) {
+		snprintf(uri, sizeof(uri), "REQUEST_URI=%s", targets[i].uri);
+		request_from_env(&r, envp);
+		if (targets[i].path == NULL)
+			ck_assert_msg(r.path_invalid && r.path_len == 0 &&
+			    r.path[0] == '\0', "line %d", targets[i].line);
+		else
+			ck_assert_msg(!r.path_invalid && strcmp(r.path,
+			    targets[i].path) == 0 && r.path_len == strlen(targets[i].path),
+			    "line %d: %s", targets[i].line, r.path);
+		ck_assert_msg(strcmp(r.query, targets[i].query) == 0 &&
+		    r.query_len == strlen(targets[i].query), "line %d: query %s",
+		    targets[i].line, r.query);
+	}
+	/* Not origin form: what the server made of it. */
+	request_from_env(&r, absolute);
+	ck_assert_str_eq(r.path, "/healthz");
+	ck_assert_str_eq(r.query, "a=1");
+	/* The decoded path's limit: %41 is one byte. */
+	memcpy(longuri, "REQUEST_URI=/", 13);
+	for (i = 0; i < (REQUEST_PATH_MAX - 1) / 3 * 3; i += 3)
+		memcpy(longuri + 13 + i, "%41", 3);
+	longuri[13 + i] = '\0';
+	request_from_env(&r, longenv);
+	ck_assert(!r.path_too_long);
+	ck_assert_uint_eq(r.path_len, 1 + i / 3);
+	memset(longuri + 13, 'a', REQUEST_PATH_MAX);
+	longuri[13 + REQUEST_PATH_MAX] = '\0';
+	request_from_env(&r, longenv);
+	ck_assert(r.path_too_long);
+	ck_assert_uint_eq(r.path_len, 0);
+}
+END_TEST
+
 START_TEST(request_fields)
 {
 	char *envp[] = {
@@ -168,6 +237,7 @@ request_suite(void)
 	if (request_id_init() != 0)
 		abort();
 	tcase_add_test(tc, request_paths);
+	tcase_add_test(tc, request_targets);
 	tcase_add_test(tc, request_fields);
 	tcase_add_test(tc, request_methods);
 	tcase_add_test(tc, request_limits);

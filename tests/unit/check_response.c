@@ -116,6 +116,37 @@ START_TEST(response_headers)
 	free(out);
 	response_free(&r);
 
+	/*
+	 * The headers docs/openapi.yaml says are always there come without the
+	 * handler's help: Retry-After on 202, 429 and 503, the challenge on 401.
+	 */
+	{
+		static const struct { int line, status; const char *want; } always[] = {
+			{ __LINE__, 202, "Retry-After: 1\r\n" },
+			{ __LINE__, 429, "Retry-After: 1\r\n" },
+			{ __LINE__, 503, "Retry-After: 1\r\n" },
+			{ __LINE__, 401, "WWW-Authenticate: Bearer realm=\"wagw\"\r\n" },
+		};
+		size_t i;
+
+		for (i = 0; i < N_ELEM(always); i++) {
+			response_init(&r);
+			response_static(&r, always[i].status, "application/json", "{}", 2);
+			out = format(&r, 0);
+			ck_assert_msg(strstr(out, always[i].want) != NULL, "line %d: %s",
+			    always[i].line, out);
+			free(out);
+			response_free(&r);
+		}
+		response_init(&r);
+		response_static(&r, 200, "application/json", "{}", 2);
+		out = format(&r, 0);
+		ck_assert_ptr_null(strstr(out, "Retry-After"));
+		ck_assert_ptr_null(strstr(out, "WWW-Authenticate"));
+		free(out);
+		response_free(&r);
+	}
+
 	/* 204: no body, no Content-Type. */
 	response_init(&r);
 	response_static(&r, 204, NULL, NULL, 0);
