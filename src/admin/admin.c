@@ -43,6 +43,22 @@ admin_usage(const char *usage, const char *fmt, ...)
 }
 
 int
+admin_getopt_error(const char *usage, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	const char *eq;
+
+	if (c == ':')
+		return admin_usage(usage, "%s needs an argument", arg);
+	/* optopt: a short option, or a long one given an argument it does not take. */
+	if (optopt != 0 && strncmp(arg, "--", 2) == 0 && (eq = strchr(arg, '=')) != NULL)
+		return admin_usage(usage, "%.*s takes no argument", (int)(eq - arg), arg);
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		return admin_usage(usage, "unknown option -%c", optopt);
+	return admin_usage(usage, "unknown option %s", arg);
+}
+
+int
 admin_config(struct admin *a)
 {
 	const char *path = config_path(a->config_file);
@@ -151,13 +167,15 @@ admin_list_args(int argc, char **argv, const char *usage, const char **org,
 
 	*json = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'j')
 			*json = 1;
 		else if (c == 'o' && org != NULL)
 			*org = optarg;
+		else if (c == 'o')
+			return admin_usage(usage, "unknown option --org");
 		else
-			return admin_usage(usage, "unknown option");
+			return admin_getopt_error(usage, c, argv);
 	}
 	if (optind != argc)
 		return admin_usage(usage, "unexpected argument %s", argv[optind]);

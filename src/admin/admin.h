@@ -9,11 +9,37 @@
 #ifndef WAGW_ADMIN_H
 #define WAGW_ADMIN_H
 
+#include <stdio.h>
+
 #include "common/config.h"
 
 #define ADMIN_OK	0
 #define ADMIN_USAGE	1
 #define ADMIN_FAIL	2
+
+/*
+ * Each command's usage, after "wagw-admin [--config FILE] ": in its
+ * errors, its --help (help.c) and wagw-admin(8), which must agree.
+ */
+#define USAGE_INIT		"init"
+#define USAGE_ORG_ADD		"org add ORG [--name NAME]"
+#define USAGE_ORG_LIST		"org list [--json]"
+#define USAGE_SESSION_ADD	"session add SESSION --org ORG [--label TEXT] [--link sim|whatsapp]"
+#define USAGE_SESSION_LIST	"session list [--org ORG] [--json]"
+#define USAGE_SESSION_RM	"session rm SESSION"
+#define USAGE_SESSION_STATUS	"session status [SESSION]"
+#define USAGE_SESSION_CONNECT	"session connect SESSION"
+#define USAGE_SESSION_DISCONNECT "session disconnect SESSION"
+#define USAGE_SESSION_PAIR	"session pair SESSION [--phone PHONE] [--png FILE]"
+#define USAGE_SESSION_LOGOUT	"session logout SESSION"
+#define USAGE_KEY_CREATE	"key create --org ORG --permissions PERM[,PERM...] " \
+	"[--name TEXT] [--expires-in DAYS]"
+#define USAGE_KEY_LIST		"key list [--org ORG] [--json]"
+#define USAGE_KEY_REVOKE	"key revoke KEY_ID"
+#define USAGE_SIM_SCAN		"sim scan QR_TEXT --account PHONE"
+#define USAGE_SIM_LINK_CODE	"sim link-code CODE"
+#define USAGE_SIM_UNLINK	"sim unlink SESSION"
+#define USAGE_SIM_DROP		"sim drop SESSION"
 
 struct store;
 struct json_object;
@@ -45,6 +71,25 @@ int admin_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a usage error with the command's usage line; returns ADMIN_USAGE. */
 int admin_usage(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The usage error of a getopt_long loop (optstring ":..." and opterr 0,
+ * so that getopt says nothing itself) that returned c: an unknown option,
+ * or one without its argument.  Returns ADMIN_USAGE.
+ */
+int admin_getopt_error(const char *usage, int c, char **argv);
+
+/*
+ * help.c: what --help prints.  Writes the help of noun and verb (each
+ * NULL for less: all commands, one noun's) to f.  0, or -1 when there
+ * is no such command (nothing written).
+ */
+int admin_help(FILE *f, const char *noun, const char *verb);
+/* Whether noun is a command (init) or a family of them (org, ...). */
+int admin_noun_known(const char *noun);
+/* Whether argv asks for help (-h or --help before any "--"). */
+int admin_help_wanted(int argc, char **argv);
+/* A usage error for a noun without a verb it knows (argv[0], if any). */
+int admin_verb_unknown(const char *noun, int argc, char **argv);
 /* Prints a JSON value on stdout followed by a newline, and releases it. */
 void admin_print_json(struct json_object *v);
 /*

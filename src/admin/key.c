@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -14,10 +15,6 @@
 #include "common/ids.h"
 #include "common/store.h"
 
-#define KEY_CREATE_USAGE "key create --org ORG --permissions PERM[,PERM...] " \
-	"[--name TEXT] [--expires-in DAYS]"
-#define KEY_LIST_USAGE	"key list [--org ORG] [--json]"
-#define KEY_REVOKE_USAGE "key revoke KEY_ID"
 #define KEY_NAME_MAX	256
 #define KEY_DAYS_MAX	36500
 
@@ -55,32 +52,32 @@ key_create(struct admin *a, int argc, char **argv)
 	memset(&k, 0, sizeof(k));
 	k.name = "";
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': org = optarg; break;
 		case 'p': perms = optarg; break;
 		case 'n': k.name = optarg; break;
 		case 'e':
 			if (key_days(optarg, &days) == -1)
-				return admin_usage(KEY_CREATE_USAGE,
+				return admin_usage(USAGE_KEY_CREATE,
 				    "--expires-in takes a whole number of days, 1 to %d",
 				    KEY_DAYS_MAX);
 			break;
 		default:
-			return admin_usage(KEY_CREATE_USAGE, "unknown option");
+			return admin_getopt_error(USAGE_KEY_CREATE, c, argv);
 		}
 	}
 	if (optind != argc)
-		return admin_usage(KEY_CREATE_USAGE, "unexpected argument %s", argv[optind]);
+		return admin_usage(USAGE_KEY_CREATE, "unexpected argument %s", argv[optind]);
 	if (org == NULL || perms == NULL)
-		return admin_usage(KEY_CREATE_USAGE, "--org and --permissions are required");
+		return admin_usage(USAGE_KEY_CREATE, "--org and --permissions are required");
 	if (!ids_valid(org, strlen(org)))
-		return admin_usage(KEY_CREATE_USAGE, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
+		return admin_usage(USAGE_KEY_CREATE, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((k.permissions = cap_parse_list(perms)) == 0)
-		return admin_usage(KEY_CREATE_USAGE,
+		return admin_usage(USAGE_KEY_CREATE,
 		    "--permissions is a comma-separated list of read, send, manage, events");
 	if (!admin_text_ok(k.name, KEY_NAME_MAX))
-		return admin_usage(KEY_CREATE_USAGE,
+		return admin_usage(USAGE_KEY_CREATE,
 		    "--name is UTF-8 text without control characters, at most %d bytes",
 		    KEY_NAME_MAX);
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
@@ -127,10 +124,24 @@ key_time(struct json_object *obj, const char *name, int64_t ms)
 		json_object_object_add(obj, name, json_object_new_int64(ms));
 }
 
+/* A time of the key list: UTC to the second, or "-" when unset. */
+static const char *
+key_when(char buf[32], int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return "-";
+	return buf;
+}
+
 static int
 key_print(const struct store_key *k, void *arg)
 {
 	struct json_object *list = arg, *obj;
+	char expires[32], used[32];
 	unsigned bit;
 	int first = 1;
 
@@ -141,7 +152,10 @@ key_print(const struct store_key *k, void *arg)
 				printf("%s%s", first ? "" : ",", cap_name(bit));
 				first = 0;
 			}
-		printf("\t%s\t%s\n", k->revoked_ms ? "revoked" : "active", k->name);
+		printf("\t%s\t%s\t%s\t%s\n", k->revoked_ms ? "revoked" :
+		    k->expires_ms != 0 && clock_wall_ms() >= k->expires_ms ? "expired" :
+		    "active", key_when(expires, k->expires_ms),
+		    key_when(used, k->last_used_ms), k->name);
 		return 0;
 	}
 	obj = json_object_new_object();
@@ -166,10 +180,12 @@ key_list(struct admin *a, int argc, char **argv)
 	struct store *st;
 	int rc, json;
 
-	if ((rc = admin_list_args(argc, argv, KEY_LIST_USAGE, &org, &json)) != ADMIN_OK ||
+	if ((rc = admin_list_args(argc, argv, USAGE_KEY_LIST, &org, &json)) != ADMIN_OK ||
 	    (rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	list = json ? json_object_new_array() : NULL;
+	if (!json)
+		puts("KEY\tORG\tPREFIX\tPERMISSIONS\tSTATE\tEXPIRES\tLAST USED\tNAME");
 	return admin_list_done(store_key_list(st, org, key_print, list), list);
 }
 
@@ -180,16 +196,21 @@ key_revoke(struct admin *a, int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return admin_usage(KEY_REVOKE_USAGE, "key revoke takes one key id");
+		return admin_usage(USAGE_KEY_REVOKE, "key revoke takes one key id");
+	if (argv[1][0] == '-')
+		return admin_usage(USAGE_KEY_REVOKE, "unknown option %s", argv[1]);
 	if (!ids_valid(argv[1], strlen(argv[1])))
-		return admin_usage(KEY_REVOKE_USAGE, "key ids look like key_...");
+		return admin_usage(USAGE_KEY_REVOKE, "key ids look like key_...");
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	rc = store_key_revoke(st, argv[1], clock_wall_ms());
 	if (rc == STORE_NOTFOUND)
 		return admin_fail("no key %s", argv[1]);
+	if (rc == STORE_EXISTS)
+		return admin_fail("key %s was revoked already", argv[1]);
 	if (rc != STORE_OK)
 		return admin_fail("%s", store_rc_str(rc));
+	fprintf(stderr, "wagw-admin: key %s revoked\n", argv[1]);
 	return ADMIN_OK;
 }
 
@@ -202,6 +223,5 @@ admin_key(struct admin *a, int argc, char **argv)
 		return key_list(a, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "revoke") == 0)
 		return key_revoke(a, argc, argv);
-	return admin_usage(KEY_CREATE_USAGE "\n       wagw-admin " KEY_LIST_USAGE
-	    "\n       wagw-admin " KEY_REVOKE_USAGE, "unknown key command");
+	return admin_verb_unknown("key", argc, argv);
 }

@@ -1,7 +1,7 @@
 # wagw-admin: the operator's CLI.
 bin_PROGRAMS += src/admin/wagw-admin
 src_admin_wagw_admin_SOURCES = src/admin/main.c src/admin/admin.c src/admin/admin.h \
-	src/admin/org.c src/admin/session.c src/admin/key.c src/admin/sim.c
+	src/admin/help.c src/admin/org.c src/admin/session.c src/admin/key.c src/admin/sim.c
 src_admin_wagw_admin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
 src_admin_wagw_admin_LDADD = src/ipc/libwagw_ipc.a $(COMMON_LIBS) $(JSONC_LIBS)
 

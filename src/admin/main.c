@@ -5,31 +5,28 @@
 #include "admin/admin.h"
 #include "common/log.h"
 
-static const char admin_usage_text[] =
-"usage: wagw-admin [--config FILE] COMMAND ...\n"
-"  init                                   create or migrate the database\n"
-"  org add ORG [--name NAME]\n"
-"  org list [--json]\n"
-"  session add SESSION --org ORG [--label TEXT] [--link sim|whatsapp]\n"
-"  session list [--org ORG] [--json]\n"
-"  session rm SESSION\n"
-"  session status [SESSION]               asks the running wagw-sessiond\n"
-"  session connect SESSION\n"
-"  session disconnect SESSION\n"
-"  session pair SESSION [--phone PHONE] [--png FILE]\n"
-"                                         shows the QR (or the phone code) and\n"
-"                                         waits until paired\n"
-"  session logout SESSION                 unpair; deletes its credentials\n"
-"  key create --org ORG --permissions PERM[,PERM...] [--name TEXT] [--expires-in DAYS]\n"
-"                                         prints only the new secret, once\n"
-"  key list [--org ORG] [--json]\n"
-"  key revoke KEY_ID\n"
-"  sim scan QR_TEXT --account PHONE       (link = sim) a phone scans the QR\n"
-"  sim link-code CODE                     (link = sim) a phone enters the code\n"
-"  sim unlink SESSION                     (link = sim) the phone removes the device\n"
-"  sim drop SESSION                       (link = sim) the network drops the link\n"
-"PERM: read, send, manage, events.  The config file is --config, else\n"
-"$WAGW_CONFIG, else " WAGW_SYSCONFDIR "/wagw/wagw.conf.\n";
+#define MAIN_USAGE	"COMMAND [ARGUMENTS] (wagw-admin --help lists them)"
+
+static int
+main_unknown(const char *noun)
+{
+	fprintf(stderr, "wagw-admin: unknown command %s\n", noun);
+	admin_help(stderr, NULL, NULL);
+	return ADMIN_USAGE;
+}
+
+/* wagw-admin help [NOUN [VERB]], and NOUN [VERB] ... --help. */
+static int
+main_help(const char *noun, int argc, char **argv)
+{
+	const char *verb = argc >= 1 && argv[0][0] != '-' ? argv[0] : NULL;
+
+	if (admin_help(stdout, noun, verb) == 0)
+		return ADMIN_OK;
+	if (!admin_noun_known(noun))
+		return main_unknown(noun);
+	return admin_verb_unknown(noun, argc, argv);
+}
 
 int
 main(int argc, char **argv)
@@ -37,6 +34,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct admin a;
@@ -45,27 +43,38 @@ main(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	log_init("wagw-admin", LOG_LEVEL_WARN);
+	/* Every usage error is ours, said once (admin_getopt_error). */
+	opterr = 0;
 	/* '+': global options end at the command. */
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a.config_file = optarg;
 			break;
 		case 'h':
-			fputs(admin_usage_text, stdout);
+			admin_help(stdout, NULL, NULL);
+			return ADMIN_OK;
+		case 'V':
+			printf("wagw-admin %s\n", PACKAGE_VERSION);
 			return ADMIN_OK;
 		default:
-			fputs(admin_usage_text, stderr);
-			return ADMIN_USAGE;
+			return admin_getopt_error(MAIN_USAGE, c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fputs(admin_usage_text, stderr);
-		return ADMIN_USAGE;
-	}
+	if (optind >= argc)
+		return admin_usage(MAIN_USAGE, "a command is needed");
 	noun = argv[optind];
 	argc -= optind + 1;
 	argv += optind + 1;
+	if (strcmp(noun, "help") == 0) {
+		if (argc == 0) {
+			admin_help(stdout, NULL, NULL);
+			return ADMIN_OK;
+		}
+		return main_help(argv[0], argc - 1, argv + 1);
+	}
+	if (admin_help_wanted(argc, argv))
+		return main_help(noun, argc, argv);
 	if (strcmp(noun, "init") == 0)
 		rc = admin_init(&a, argc + 1, argv - 1);
 	else if (strcmp(noun, "org") == 0)
@@ -76,11 +85,8 @@ main(int argc, char **argv)
 		rc = admin_key(&a, argc, argv);
 	else if (strcmp(noun, "sim") == 0)
 		rc = admin_sim(&a, argc, argv);
-	else {
-		fprintf(stderr, "wagw-admin: unknown command %s\n", noun);
-		fputs(admin_usage_text, stderr);
-		rc = ADMIN_USAGE;
-	}
+	else
+		rc = main_unknown(noun);
 	admin_close(&a);
 	return rc;
 }

@@ -9,8 +9,6 @@
 #include "common/ids.h"
 #include "common/store.h"
 
-#define ORG_ADD_USAGE	"org add ORG [--name NAME]"
-#define ORG_LIST_USAGE	"org list [--json]"
 #define ORG_NAME_MAX	256
 
 static int
@@ -25,18 +23,18 @@ org_add(struct admin *a, int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'n')
-			return admin_usage(ORG_ADD_USAGE, "unknown option");
+			return admin_getopt_error(USAGE_ORG_ADD, c, argv);
 		name = optarg;
 	}
 	if (optind != argc - 1)
-		return admin_usage(ORG_ADD_USAGE, "org add takes one organization id");
+		return admin_usage(USAGE_ORG_ADD, "org add takes one organization id");
 	if (!ids_valid(argv[optind], strlen(argv[optind])))
-		return admin_usage(ORG_ADD_USAGE,
+		return admin_usage(USAGE_ORG_ADD,
 		    "organization ids are 1-64 of A-Z a-z 0-9 _ -");
 	if (!admin_text_ok(name, ORG_NAME_MAX))
-		return admin_usage(ORG_ADD_USAGE,
+		return admin_usage(USAGE_ORG_ADD,
 		    "--name is UTF-8 text without control characters, at most %d bytes",
 		    ORG_NAME_MAX);
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
@@ -46,6 +44,7 @@ org_add(struct admin *a, int argc, char **argv)
 		return admin_fail("organization %s already exists", argv[optind]);
 	if (rc != STORE_OK)
 		return admin_fail("%s", store_rc_str(rc));
+	fprintf(stderr, "wagw-admin: organization %s added\n", argv[optind]);
 	return ADMIN_OK;
 }
 
@@ -73,10 +72,12 @@ org_list(struct admin *a, int argc, char **argv)
 	struct store *st;
 	int rc, json;
 
-	if ((rc = admin_list_args(argc, argv, ORG_LIST_USAGE, NULL, &json)) != ADMIN_OK ||
+	if ((rc = admin_list_args(argc, argv, USAGE_ORG_LIST, NULL, &json)) != ADMIN_OK ||
 	    (rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	list = json ? json_object_new_array() : NULL;
+	if (!json)
+		puts("ORG\tNAME");
 	return admin_list_done(store_org_list(st, org_print, list), list);
 }
 
@@ -87,6 +88,5 @@ admin_org(struct admin *a, int argc, char **argv)
 		return org_add(a, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		return org_list(a, argc, argv);
-	return admin_usage(ORG_ADD_USAGE "\n       wagw-admin " ORG_LIST_USAGE,
-	    "unknown org command");
+	return admin_verb_unknown("org", argc, argv);
 }

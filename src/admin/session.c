@@ -19,14 +19,6 @@
 #include "ipc/ipc_session.h"
 #include "ipc/sessiond_client.h"
 
-#define SESSION_ADD_USAGE	"session add SESSION --org ORG [--label TEXT] [--link sim|whatsapp]"
-#define SESSION_LIST_USAGE	"session list [--org ORG] [--json]"
-#define SESSION_RM_USAGE	"session rm SESSION"
-#define SESSION_STATUS_USAGE	"session status [SESSION]"
-#define SESSION_CONNECT_USAGE	"session connect SESSION"
-#define SESSION_DISCONNECT_USAGE "session disconnect SESSION"
-#define SESSION_PAIR_USAGE	"session pair SESSION [--phone PHONE] [--png FILE]"
-#define SESSION_LOGOUT_USAGE	"session logout SESSION"
 #define SESSION_LABEL_MAX	256
 /* A connect may wait for the link; the daemon bounds it too. */
 #define SESSION_DAEMON_MS	15000
@@ -48,7 +40,7 @@ session_add(struct admin *a, int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'o')
 			n.org = optarg;
 		else if (c == 'l')
@@ -56,21 +48,21 @@ session_add(struct admin *a, int argc, char **argv)
 		else if (c == 'k')
 			n.link = optarg;
 		else
-			return admin_usage(SESSION_ADD_USAGE, "unknown option");
+			return admin_getopt_error(USAGE_SESSION_ADD, c, argv);
 	}
 	if (optind != argc - 1 || n.org == NULL)
-		return admin_usage(SESSION_ADD_USAGE, "session add takes a session id and --org");
+		return admin_usage(USAGE_SESSION_ADD, "session add takes a session id and --org");
 	n.id = argv[optind];
 	if (!ids_valid(n.id, strlen(n.id)))
-		return admin_usage(SESSION_ADD_USAGE, "session ids are 1-64 of A-Z a-z 0-9 _ -");
+		return admin_usage(USAGE_SESSION_ADD, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if (!ids_valid(n.org, strlen(n.org)))
-		return admin_usage(SESSION_ADD_USAGE, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
+		return admin_usage(USAGE_SESSION_ADD, "organization ids are 1-64 of A-Z a-z 0-9 _ -");
 	if (!admin_text_ok(n.label, SESSION_LABEL_MAX))
-		return admin_usage(SESSION_ADD_USAGE,
+		return admin_usage(USAGE_SESSION_ADD,
 		    "--label is UTF-8 text without control characters, at most %d bytes",
 		    SESSION_LABEL_MAX);
 	if (n.link != NULL && !config_link_known(n.link))
-		return admin_usage(SESSION_ADD_USAGE, "--link is sim or whatsapp");
+		return admin_usage(USAGE_SESSION_ADD, "--link is sim or whatsapp");
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	if (n.link == NULL)
@@ -110,10 +102,12 @@ session_list(struct admin *a, int argc, char **argv)
 	struct store *st;
 	int rc, json;
 
-	if ((rc = admin_list_args(argc, argv, SESSION_LIST_USAGE, &org, &json)) != ADMIN_OK ||
+	if ((rc = admin_list_args(argc, argv, USAGE_SESSION_LIST, &org, &json)) != ADMIN_OK ||
 	    (rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	list = json ? json_object_new_array() : NULL;
+	if (!json)
+		puts("SESSION\tORG\tLINK\tSTATE\tLABEL");
 	return admin_list_done(store_session_list(st, org, session_print, list), list);
 }
 
@@ -124,9 +118,11 @@ session_rm(struct admin *a, int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return admin_usage(SESSION_RM_USAGE, "session rm takes one session id");
+		return admin_usage(USAGE_SESSION_RM, "session rm takes one session id");
+	if (argv[1][0] == '-')
+		return admin_usage(USAGE_SESSION_RM, "unknown option %s", argv[1]);
 	if (!ids_valid(argv[1], strlen(argv[1])))
-		return admin_usage(SESSION_RM_USAGE, "session ids are 1-64 of A-Z a-z 0-9 _ -");
+		return admin_usage(USAGE_SESSION_RM, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((rc = admin_store(a, &st)) != ADMIN_OK)
 		return rc;
 	rc = store_session_rm(st, argv[1]);
@@ -173,6 +169,8 @@ session_arg(struct admin *a, int argc, char **argv, const char *usage,
 
 	if (argc < 2)
 		return admin_usage(usage, "session %s takes a session id", argv[0]);
+	if (argv[1][0] == '-')
+		return admin_usage(usage, "unknown option %s", argv[1]);
 	if (!ids_valid(argv[1], strlen(argv[1])))
 		return admin_usage(usage, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((rc = admin_store(a, &a->st)) != ADMIN_OK)
@@ -194,9 +192,9 @@ session_status(struct admin *a, int argc, char **argv)
 	int rc;
 
 	if (argc > 2)
-		return admin_usage(SESSION_STATUS_USAGE,
+		return admin_usage(USAGE_SESSION_STATUS,
 		    "session status takes at most one session id");
-	if ((argc == 2 && (rc = session_arg(a, argc, argv, SESSION_STATUS_USAGE,
+	if ((argc == 2 && (rc = session_arg(a, argc, argv, USAGE_SESSION_STATUS,
 	    &s)) != ADMIN_OK) || (rc = admin_store(a, &a->st)) != ADMIN_OK ||
 	    (rc = admin_daemon(a, &sd)) != ADMIN_OK)
 		return rc;
@@ -217,9 +215,9 @@ session_simple(struct admin *a, int argc, char **argv)
 	struct store_session s;
 	int rc;
 
-	usage = strcmp(verb, "connect") == 0 ? SESSION_CONNECT_USAGE :
-	    strcmp(verb, "disconnect") == 0 ? SESSION_DISCONNECT_USAGE :
-	    SESSION_LOGOUT_USAGE;
+	usage = strcmp(verb, "connect") == 0 ? USAGE_SESSION_CONNECT :
+	    strcmp(verb, "disconnect") == 0 ? USAGE_SESSION_DISCONNECT :
+	    USAGE_SESSION_LOGOUT;
 	if (argc != 2)
 		return admin_usage(usage, "session %s takes one session id", verb);
 	if ((rc = session_arg(a, argc, argv, usage, &s)) != ADMIN_OK ||
@@ -367,20 +365,20 @@ session_pair(struct admin *a, int argc, char **argv)
 	memset(&ps, 0, sizeof(ps));
 	ps.tty = isatty(STDERR_FILENO);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'p')
 			phone = optarg;
 		else if (c == 'g')
 			png = optarg;
 		else
-			return admin_usage(SESSION_PAIR_USAGE, "unknown option");
+			return admin_getopt_error(USAGE_SESSION_PAIR, c, argv);
 	}
 	if (optind != argc - 1)
-		return admin_usage(SESSION_PAIR_USAGE, "session pair takes one session id");
+		return admin_usage(USAGE_SESSION_PAIR, "session pair takes one session id");
 	argv[1] = argv[optind];
 	if (phone != NULL && phone_parse_e164(phone, strlen(phone), digits) == -1)
-		return admin_usage(SESSION_PAIR_USAGE, "--phone is an E.164 number");
-	if ((rc = session_arg(a, 2, argv, SESSION_PAIR_USAGE, &s)) != ADMIN_OK ||
+		return admin_usage(USAGE_SESSION_PAIR, "--phone is an E.164 number");
+	if ((rc = session_arg(a, 2, argv, USAGE_SESSION_PAIR, &s)) != ADMIN_OK ||
 	    (rc = admin_daemon(a, &sd)) != ADMIN_OK)
 		return rc;
 	rc = phone != NULL ?
@@ -440,10 +438,5 @@ admin_session(struct admin *a, int argc, char **argv)
 	if (argc >= 1 && (strcmp(argv[0], "connect") == 0 ||
 	    strcmp(argv[0], "disconnect") == 0 || strcmp(argv[0], "logout") == 0))
 		return session_simple(a, argc, argv);
-	return admin_usage(SESSION_ADD_USAGE "\n       wagw-admin " SESSION_LIST_USAGE
-	    "\n       wagw-admin " SESSION_RM_USAGE "\n       wagw-admin "
-	    SESSION_STATUS_USAGE "\n       wagw-admin " SESSION_CONNECT_USAGE
-	    "\n       wagw-admin " SESSION_DISCONNECT_USAGE "\n       wagw-admin "
-	    SESSION_PAIR_USAGE "\n       wagw-admin " SESSION_LOGOUT_USAGE,
-	    "unknown session command");
+	return admin_verb_unknown("session", argc, argv);
 }

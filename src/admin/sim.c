@@ -13,10 +13,6 @@
 #include "common/phone.h"
 #include "ipc/sessiond_client.h"
 
-#define SIM_SCAN_USAGE		"sim scan QR_TEXT --account PHONE"
-#define SIM_LINK_CODE_USAGE	"sim link-code CODE"
-#define SIM_UNLINK_USAGE	"sim unlink SESSION"
-#define SIM_DROP_USAGE		"sim drop SESSION"
 #define SIM_DAEMON_MS		5000
 
 static int
@@ -32,15 +28,15 @@ sim_scan(struct admin *a, int argc, char **argv)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'a')
-			return admin_usage(SIM_SCAN_USAGE, "unknown option");
+			return admin_getopt_error(USAGE_SIM_SCAN, c, argv);
 		account = optarg;
 	}
 	if (optind != argc - 1 || account == NULL)
-		return admin_usage(SIM_SCAN_USAGE, "sim scan takes the QR text and --account");
+		return admin_usage(USAGE_SIM_SCAN, "sim scan takes the QR text and --account");
 	if (phone_parse_e164(account, strlen(account), digits) == -1)
-		return admin_usage(SIM_SCAN_USAGE, "--account is an E.164 number");
+		return admin_usage(USAGE_SIM_SCAN, "--account is an E.164 number");
 	if ((rc = admin_daemon(a, &sd)) != ADMIN_OK)
 		return rc;
 	if ((rc = admin_daemon_rc(a, "sim scan", sessiond_sim(sd, "sim_scan",
@@ -57,6 +53,8 @@ sim_one(struct admin *a, int argc, char **argv, const char *op, const char *usag
 
 	if (argc != 2)
 		return admin_usage(usage, "sim %s takes one argument", argv[0]);
+	if (argv[1][0] == '-')
+		return admin_usage(usage, "unknown option %s", argv[1]);
 	if (strcmp(op, "sim_link_code") != 0 && !ids_valid(argv[1], strlen(argv[1])))
 		return admin_usage(usage, "session ids are 1-64 of A-Z a-z 0-9 _ -");
 	if ((rc = admin_daemon(a, &sd)) != ADMIN_OK)
@@ -71,12 +69,10 @@ admin_sim(struct admin *a, int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "scan") == 0)
 		return sim_scan(a, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "link-code") == 0)
-		return sim_one(a, argc, argv, "sim_link_code", SIM_LINK_CODE_USAGE);
+		return sim_one(a, argc, argv, "sim_link_code", USAGE_SIM_LINK_CODE);
 	if (argc >= 1 && strcmp(argv[0], "unlink") == 0)
-		return sim_one(a, argc, argv, "sim_unlink", SIM_UNLINK_USAGE);
+		return sim_one(a, argc, argv, "sim_unlink", USAGE_SIM_UNLINK);
 	if (argc >= 1 && strcmp(argv[0], "drop") == 0)
-		return sim_one(a, argc, argv, "sim_drop", SIM_DROP_USAGE);
-	return admin_usage(SIM_SCAN_USAGE "\n       wagw-admin " SIM_LINK_CODE_USAGE
-	    "\n       wagw-admin " SIM_UNLINK_USAGE "\n       wagw-admin " SIM_DROP_USAGE,
-	    "unknown sim command");
+		return sim_one(a, argc, argv, "sim_drop", USAGE_SIM_DROP);
+	return admin_verb_unknown("sim", argc, argv);
 }

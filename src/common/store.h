@@ -234,7 +234,10 @@ int store_key_add(struct store *st, const struct store_key *key);
 int store_key_by_prefix(struct store *st, const char *prefix, struct store_key *out);
 /* org NULL: all.  Ordered by creation. */
 int store_key_list(struct store *st, const char *org, store_key_cb cb, void *arg);
-/* STORE_NOTFOUND if no such key; revoking twice keeps the first time. */
+/*
+ * STORE_NOTFOUND if no such key; STORE_EXISTS if it was revoked already
+ * (the first time is kept).
+ */
 int store_key_revoke(struct store *st, const char *id, int64_t now_ms);
 int store_key_touch(struct store *st, const char *id, int64_t now_ms);
 

@@ -87,9 +87,18 @@ store_key_revoke(struct store *st, const char *id, int64_t now_ms)
 		return STORE_ERROR;
 	store_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, now_ms);
-	if ((rc = store_exec_stmt(st, s)) != STORE_OK)
-		return rc;
-	return sqlite3_changes(st->db) == 0 ? STORE_NOTFOUND : STORE_OK;
+	if ((rc = store_step_row(st, s)) == STORE_OK &&
+	    sqlite3_column_int64(s, 0) != now_ms)
+		rc = STORE_EXISTS;
+	/* RETURNING: the change is made when the statement is done. */
+	if (rc == STORE_OK || rc == STORE_EXISTS) {
+		int done = sqlite3_step(s);
+
+		if (done != SQLITE_DONE)
+			rc = store_rc_from_sqlite(st, done);
+	}
+	sqlite3_reset(s);
+	return rc;
 }
 
 int

@@ -107,8 +107,9 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_KEY_LIST_ORG] = "SELECT id, org_id, prefix, secret_hash, permissions,"
 	    " created_ms, expires_ms, revoked_ms, last_used_ms, name FROM api_keys"
 	    " WHERE org_id = ?1 ORDER BY created_ms, id",
+	/* The first revocation stays; the time says whether this was it. */
 	[SS_KEY_REVOKE] = "UPDATE api_keys SET revoked_ms = coalesce(revoked_ms, ?2)"
-	    " WHERE id = ?1",
+	    " WHERE id = ?1 RETURNING revoked_ms",
 	/* Reports may arrive out of order: last use only moves forward. */
 	[SS_KEY_TOUCH] = "UPDATE api_keys SET last_used_ms ="
 	    " max(coalesce(last_used_ms, 0), ?2) WHERE id = ?1",

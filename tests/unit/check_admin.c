@@ -220,7 +220,7 @@ START_TEST(init_creates_and_reruns)
 	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
 	ck_assert_int_eq(admin("init", NULL), 0);
 	ck_assert_int_eq(admin("org", "list", NULL), 0);
-	ck_assert_str_eq(out, "acme\t\n");
+	ck_assert_str_eq(out, "ORG\tNAME\nacme\t\n");
 	ck_assert_int_eq(admin("init", "extra", NULL), 1);
 }
 END_TEST
@@ -258,7 +258,7 @@ START_TEST(usage_errors_exit_1)
 	ck_assert_int_eq(admin("sim", "unlink", "bad id", NULL), 1);
 	/* Nothing above changed the database. */
 	ck_assert_int_eq(admin("org", "list", NULL), 0);
-	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(out, "ORG\tNAME\n");
 }
 END_TEST
 
@@ -287,7 +287,7 @@ START_TEST(sessions_need_a_known_org_and_a_fresh_id)
 	ck_assert_int_eq(admin("session", "rm", "S1", NULL), 0);
 	ck_assert_int_eq(admin("session", "rm", "S1", NULL), 2);
 	ck_assert_int_eq(admin("session", "list", NULL), 0);
-	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(out, "SESSION\tORG\tLINK\tSTATE\tLABEL\n");
 }
 END_TEST
 
@@ -343,6 +343,10 @@ START_TEST(key_printed_once_and_stored_as_hash)
 	json_object_put(list);
 
 	ck_assert_int_eq(admin("key", "revoke", id, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(err, "revoked"));
+	/* Issue 15: a second revocation exited 0 silently. */
+	ck_assert_int_eq(admin("key", "revoke", id, NULL), 2);
+	ck_assert_ptr_nonnull(strstr(err, "was revoked already"));
 	ck_assert_int_eq(admin("key", "revoke", "key_nope", NULL), 2);
 	ck_assert_int_eq(admin("key", "list", "--org", "acme", "--json", NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\"revokedAt\":"));
@@ -555,6 +559,181 @@ START_TEST(pair_status_is_plain_lines_elsewhere)
 }
 END_TEST
 
+/* The commands of `wagw-admin --help`: its lines "  NOUN VERB ..." (or "  init"). */
+static int
+help_commands(char cmds[][2][32], int max)
+{
+	const char *p;
+	int n = 0;
+
+	ck_assert_int_eq(admin("--help", NULL), 0);
+	/* The options come after the commands. */
+	ck_assert_ptr_nonnull(p = strstr(out, "\nOptions"));
+	*(char *)p = '\0';
+	for (p = out; (p = strstr(p, "\n  ")) != NULL && n < max; p++) {
+		if (sscanf(p + 3, "%31[a-z-] %31[a-z-]", cmds[n][0], cmds[n][1]) < 1 ||
+		    p[3] == ' ')
+			continue;
+		if (strcmp(cmds[n][0], "init") == 0)
+			cmds[n][1][0] = '\0';
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Issue 15: `org --help` was "unknown org command" (exit 1), `key create
+ * --help` an error, `session status --help` asked the daemon about a
+ * session named --help; there was no -h, help or --version.  Every command
+ * answers --help on stdout with exit 0, without a database or a daemon.
+ */
+START_TEST(help_everywhere)
+{
+	char cmds[32][2][32], usage[128];
+	int n, i;
+
+	n = help_commands(cmds, 32);
+	ck_assert_int_eq(n, 18);
+	ck_assert_ptr_nonnull(strstr(out, "--version"));
+	ck_assert_int_eq(admin("-h", NULL), 0);
+	ck_assert_int_eq(admin("help", NULL), 0);
+	ck_assert_int_eq(admin("--version", NULL), 0);
+	ck_assert_msg(strncmp(out, "wagw-admin ", 11) == 0, "%s", out);
+	for (i = 0; i < n; i++) {
+		const char *verb = cmds[i][1][0] ? cmds[i][1] : NULL;
+
+		snprintf(usage, sizeof(usage), "usage: wagw-admin [--config FILE] %s%s%s",
+		    cmds[i][0], verb ? " " : "", verb ? verb : "");
+		ck_assert_msg(admin(cmds[i][0], verb ? verb : "--help", verb ? "--help" : NULL,
+		    NULL) == 0, "%s %s --help: %s", cmds[i][0], cmds[i][1], err);
+		ck_assert_msg(strstr(out, usage) != NULL, "%s: %s", usage, out);
+		ck_assert_str_eq(err, "");
+		ck_assert_int_eq(admin(cmds[i][0], verb ? verb : "-h", verb ? "-h" : NULL,
+		    NULL), 0);
+		ck_assert_int_eq(admin("help", cmds[i][0], verb, NULL), 0);
+		ck_assert_msg(strstr(out, usage) != NULL, "help %s: %s", usage, out);
+		/* After other arguments too. */
+		if (verb != NULL) {
+			ck_assert_int_eq(admin(cmds[i][0], verb, "S1", "--help", NULL), 0);
+			ck_assert_msg(strstr(out, usage) != NULL, "%s S1 --help: %s", usage, out);
+		}
+	}
+	/* Each noun lists its commands. */
+	ck_assert_int_eq(admin("org", "--help", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "org add ORG"));
+	ck_assert_ptr_nonnull(strstr(out, "org list"));
+	ck_assert_int_eq(admin("session", "status", "--help", NULL), 0);
+	ck_assert_str_eq(err, "");
+	/* Unknown commands stay usage errors. */
+	ck_assert_int_eq(admin("key", "frob", "--help", NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown key command frob"));
+	ck_assert_int_eq(admin("help", "frob", NULL), 1);
+	ck_assert_int_eq(admin("frob", "--help", NULL), 1);
+}
+END_TEST
+
+/* Lines of err that are messages of ours ("wagw-admin: ..."). */
+static int
+count_messages(void)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = err; (p = strstr(p, "wagw-admin: ")) != NULL; p++)
+		n += p == err || p[-1] == '\n';
+	return n;
+}
+
+/* Issue 15: getopt's own message and then ours ("unknown option"). */
+START_TEST(one_error_per_mistake)
+{
+	static const struct {
+		int		 line;
+		const char	*args[6];
+		const char	*message;
+	} cases[] = {
+		{ __LINE__, { "key", "create", "--org", NULL }, "--org needs an argument" },
+		{ __LINE__, { "org", "add", "x", "--bogus", NULL }, "unknown option --bogus" },
+		{ __LINE__, { "org", "add", "x", "-q", NULL }, "unknown option -q" },
+		{ __LINE__, { "org", "list", "--json=yes", NULL }, "--json takes no argument" },
+		{ __LINE__, { "org", "list", "--org", "a", NULL }, "unknown option --org" },
+		{ __LINE__, { "session", "pair", "S1", "--png", NULL }, "--png needs an argument" },
+		{ __LINE__, { "session", "rm", "--force", NULL }, "unknown option --force" },
+		{ __LINE__, { "session", "status", "--all", NULL }, "unknown option --all" },
+		{ __LINE__, { "key", "revoke", "-x", NULL }, "unknown option -x" },
+		{ __LINE__, { "sim", "drop", "--now", NULL }, "unknown option --now" },
+		{ __LINE__, { "--verbose", "init", NULL }, "unknown option --verbose" },
+		{ __LINE__, { "org", NULL }, "org needs a command" },
+		{ __LINE__, { "frob", NULL }, "unknown command frob" },
+	};
+	size_t i;
+
+	for (i = 0; i < N_ELEM(cases); i++) {
+		const char *const *a = cases[i].args;
+
+		ck_assert_msg(admin(a[0], a[1], a[2], a[3], a[4], NULL) == 1, "line %d",
+		    cases[i].line);
+		ck_assert_msg(count_messages() == 1, "line %d: %s", cases[i].line, err);
+		ck_assert_msg(strstr(err, cases[i].message) != NULL, "line %d: %s",
+		    cases[i].line, err);
+		ck_assert_msg(strstr(err, "usage: wagw-admin") != NULL, "line %d: %s",
+		    cases[i].line, err);
+	}
+}
+END_TEST
+
+/* Issue 15: org add said nothing; key list had no header and no expiry. */
+START_TEST(lists_have_headers_and_keys_their_expiry)
+{
+	char *row;
+
+	ck_assert_int_eq(admin("init", NULL), 0);
+	ck_assert_int_eq(admin("org", "add", "acme", NULL), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(err, "wagw-admin: organization acme added\n");
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions", "read",
+	    "--name", "ci", "--expires-in", "30", NULL), 0);
+	ck_assert_int_eq(admin("key", "create", "--org", "acme", "--permissions",
+	    "read,manage", NULL), 0);
+	ck_assert_int_eq(admin("key", "list", NULL), 0);
+	ck_assert_int_eq(count_lines(out), 3);
+	ck_assert_msg(strncmp(out, "KEY\tORG\tPREFIX\tPERMISSIONS\tSTATE\tEXPIRES\tLAST USED\tNAME\n",
+	    56) == 0, "%s", out);
+	ck_assert_ptr_nonnull(row = strchr(out, '\n') + 1);
+	/* key_...	acme	wa_XXXXXXXX...	read	active	2025-...Z	-	ci */
+	ck_assert_msg(strstr(row, "\tacme\twa_") == strchr(row, '\t'), "%s", row);
+	ck_assert_msg(strstr(row, "...\tread\tactive\t2") != NULL, "%s", row);
+	ck_assert_msg(strstr(row, "Z\t-\tci\n") != NULL, "%s", row);
+	row = strchr(row, '\n') + 1;
+	ck_assert_msg(strstr(row, "\tread,manage\tactive\t-\t-\t\n") != NULL, "%s", row);
+}
+END_TEST
+
+/* The manual page describes every command that --help lists. */
+START_TEST(man_page_has_every_command)
+{
+	char cmds[32][2][32], want[80], *man;
+	FILE *f;
+	long len;
+	int n, i;
+
+	ck_assert_ptr_nonnull(f = fopen(TOP_SRCDIR "/man/wagw-admin.8", "r"));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	ck_assert_int_gt(len = ftell(f), 0);
+	rewind(f);
+	ck_assert_ptr_nonnull(man = calloc(1, (size_t)len + 1));
+	ck_assert_int_eq(fread(man, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	n = help_commands(cmds, 32);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "\n.It Cm %s%s%s", cmds[i][0],
+		    cmds[i][1][0] ? " " : "", cmds[i][1]);
+		ck_assert_msg(strstr(man, want) != NULL, "wagw-admin.8 lacks \"%s\"", want + 1);
+	}
+	free(man);
+}
+END_TEST
+
 static Suite *
 admin_suite(void)
 {
@@ -565,6 +744,10 @@ admin_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, init_creates_and_reruns);
 	tcase_add_test(tc, usage_errors_exit_1);
+	tcase_add_test(tc, help_everywhere);
+	tcase_add_test(tc, one_error_per_mistake);
+	tcase_add_test(tc, lists_have_headers_and_keys_their_expiry);
+	tcase_add_test(tc, man_page_has_every_command);
 	tcase_add_test(tc, sessions_need_a_known_org_and_a_fresh_id);
 	tcase_add_test(tc, key_printed_once_and_stored_as_hash);
 	tcase_add_test(tc, config_problems_exit_2);

@@ -557,7 +557,7 @@ START_TEST(api_keys)
 	ck_assert_int_eq(store_key_touch(st, "key_1", 500), STORE_OK);
 	ck_assert_int_eq(store_key_touch(st, "key_1", 400), STORE_OK);	/* late report */
 	ck_assert_int_eq(store_key_revoke(st, "key_1", 600), STORE_OK);
-	ck_assert_int_eq(store_key_revoke(st, "key_1", 700), STORE_OK);
+	ck_assert_int_eq(store_key_revoke(st, "key_1", 700), STORE_EXISTS);
 	ck_assert_int_eq(store_key_revoke(st, "key_9", 700), STORE_NOTFOUND);
 	ck_assert_int_eq(store_key_by_prefix(st, "wa_AAAAAAAA", &got), STORE_OK);
 	ck_assert_int_eq(got.revoked_ms, 600);	/* the first revocation stays */
