@@ -5,7 +5,8 @@
  *
  * Four statements, one per driving index, chosen by the filters:
  *   group JID given      -> group_members of that group   (SS_LIST_GROUP)
- *   q of 3+ characters   -> the trigram index              (SS_LIST_FTS)
+ *   q of 3+ characters   -> the session's range of the trigram index
+ *                           (SS_LIST_FTS)
  *   source=dm            -> direct_chats of the session    (SS_LIST_DM)
  *   otherwise            -> contacts of the session        (SS_LIST_ALL)
  * The remaining filters are checked per row by the same predicates.

@@ -14,7 +14,8 @@
  * `q` is folded the same way, so matching is a byte-exact substring test.
  *
  * For 3 or more characters an FTS5 trigram index over name_folded and
- * phone finds candidate rows, and instr() keeps the exact substrings.
+ * phone finds candidate rows of the caller's session (the index is keyed
+ * by session: version 5), and instr() keeps the exact substrings.
  * The index is asked for a few trigrams that cover the needle (AND),
  * not for the needle as a phrase: a phrase needs detail=full position
  * lists and walks them for every candidate, ~3x slower at 10^5
@@ -206,12 +207,64 @@ static const char store_schema_v4[] =
 "CREATE INDEX groups_session ON groups(session);"
 "PRAGMA user_version = 4;";
 
+/*
+ * Version 5: the trigram index is keyed by session (issue 14).  Its
+ * rowid is (session << 40) + contact id, so every trigram's list holds
+ * each session's rows together, in keyset order; a search asks for the
+ * range of its own session (store_sql.c, SQL_LIST_FTS) and FTS5 seeks
+ * to it in every list.  Before, the index's rowid was the contact id
+ * alone: a search walked the matches of every session and dropped the
+ * others' afterwards, so a session of 9 contacts beside one of 300,000
+ * paid for the 300,000.  Now a search costs what the caller's session
+ * holds: a database of 1,000 sessions answers as one holding only that
+ * session (bench/README.md, "Scale").  Contact ids stay below 2^40 and
+ * session rowids below 2^22, so the key fits in 62 bits.
+ *
+ * Scoping the index beats choosing the plan by the session's size: a
+ * per-session count would still leave a large session's search walking
+ * the other large sessions' rows, and every threshold is a cliff.
+ *
+ * Contentless (content=''): the text is in contacts, the index only
+ * finds rowids; the triggers give the old values to FTS5's 'delete'
+ * command, as before.  Contacts, their ids and the cursor key stay, so
+ * cursors issued before still work; the index is rebuilt from contacts
+ * (about 3 s per 10^6 contacts).
+ */
+static const char store_schema_v5[] =
+"DROP TRIGGER contacts_fts_insert;"
+"DROP TRIGGER contacts_fts_delete;"
+"DROP TRIGGER contacts_fts_update;"
+"DROP TABLE contacts_fts;"
+"CREATE VIRTUAL TABLE contacts_fts USING fts5("
+"  name_folded, phone, content='',"
+"  tokenize='trigram case_sensitive 1', detail=column"
+");"
+"INSERT INTO contacts_fts(rowid, name_folded, phone)"
+"  SELECT (session << 40) + id, name_folded, phone FROM contacts;"
+"CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN"
+"  INSERT INTO contacts_fts(rowid, name_folded, phone)"
+"    VALUES ((new.session << 40) + new.id, new.name_folded, new.phone);"
+"END;"
+"CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN"
+"  INSERT INTO contacts_fts(contacts_fts, rowid, name_folded, phone)"
+"    VALUES ('delete', (old.session << 40) + old.id, old.name_folded, old.phone);"
+"END;"
+"CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name_folded, phone ON contacts"
+"  WHEN old.name_folded IS NOT new.name_folded OR old.phone IS NOT new.phone BEGIN"
+"  INSERT INTO contacts_fts(contacts_fts, rowid, name_folded, phone)"
+"    VALUES ('delete', (old.session << 40) + old.id, old.name_folded, old.phone);"
+"  INSERT INTO contacts_fts(rowid, name_folded, phone)"
+"    VALUES ((new.session << 40) + new.id, new.name_folded, new.phone);"
+"END;"
+"PRAGMA user_version = 5;";
+
 /* migrations[v] takes a database from user_version v to v + 1 and says so. */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
+	store_schema_v5,
 };
 
 /*

@@ -30,9 +30,12 @@
 	" JOIN contacts c ON c.id = m.contact" \
 	" WHERE g.session = ?1 AND g.jid = ?7 AND m.contact > ?2" LIST_FILTERS \
 	" ORDER BY m.contact LIMIT ?3"
+/* The index's rowid is (session << 40) + contact id (store_schema.c,
+ * version 5): the bounds keep the search inside the session's range. */
 #define SQL_LIST_FTS LIST_COLUMNS \
-	" FROM contacts_fts f JOIN contacts c ON c.id = f.rowid" \
-	" WHERE contacts_fts MATCH ?8 AND f.rowid > ?2 AND c.session = ?1" \
+	" FROM contacts_fts f JOIN contacts c ON c.id = f.rowid - (?1 << 40)" \
+	" WHERE contacts_fts MATCH ?8 AND f.rowid > (?1 << 40) + ?2" \
+	" AND f.rowid < ((?1 + 1) << 40) AND c.session = ?1" \
 	LIST_FILTERS " ORDER BY f.rowid LIMIT ?3"
 
 /* The groups list (store_groups.c).  ?1 session  ?2 after  ?3 rows

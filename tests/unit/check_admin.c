@@ -192,7 +192,7 @@ START_TEST(init_creates_and_reruns)
 	ck_assert_ptr_nonnull(strstr(err, "no database (run wagw-admin init)"));
 	ck_assert_int_eq(access(db, F_OK), -1);
 	ck_assert_int_eq(admin("init", NULL), 0);
-	ck_assert_ptr_nonnull(strstr(out, "schema version 4"));
+	ck_assert_ptr_nonnull(strstr(out, "schema version 5"));
 	/* The credentials key: made once, 0600, and kept by a second init. */
 	{
 		char key[200], k1[32], k2[32];
