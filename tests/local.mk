@@ -20,3 +20,7 @@ check-e2e: cgi-bin/wagw.fcgi$(EXEEXT) src/admin/wagw-admin$(EXEEXT) \
 		--builddir $(abs_top_builddir)
 .PHONY: check-e2e
 EXTRA_DIST += tests/load/run tests/load/load.lua tests/load/README.md tests/load/valgrind-wrap tests/load/valgrind-check
+
+# tests/deploy: README.md's deployment, run as written on a scratch root
+# (tests/deploy/run --help).  Needs root and both servers, like tests/e2e.
+EXTRA_DIST += tests/deploy/run tests/deploy/fakehost.py
