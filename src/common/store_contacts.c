@@ -5,7 +5,8 @@
  *
  * Four statements, one per driving index, chosen by the filters:
  *   group JID given      -> group_members of that group   (SS_LIST_GROUP)
- *   q of 3+ characters   -> the session's range of the trigram index
+ *   q of 3+ characters, in a session of more than STORE_SCAN_MAX
+ *   contacts             -> the session's range of the trigram index
  *                           (SS_LIST_FTS)
  *   source=dm            -> direct_chats of the session    (SS_LIST_DM)
  *   otherwise            -> contacts of the session        (SS_LIST_ALL)
@@ -20,6 +21,14 @@
 
 /* Trigram FTS needs at least this many characters in every needle. */
 #define STORE_TRIGRAM 3
+/*
+ * A session of at most this many contacts is searched by a scan of its
+ * rows, whatever q: the trigram index's fixed cost grows with the whole
+ * database (a lookup per trigram and segment, seeks in lists that hold
+ * every session), ~100 us at 10^6 contacts; scanning 1,000 rows costs
+ * about that, in any database (store_schema.c, version 5).
+ */
+#define STORE_SCAN_MAX 1000
 /* Code points in a folded needle: the API takes a q of at most 100, and
  * full case folding at most triples a character. */
 #define STORE_Q_MAX 300
@@ -124,16 +133,46 @@ store_needles_make(const struct store_contact_query *q, struct store_needles *n)
 	return STORE_OK;
 }
 
-static enum store_stmt
-store_list_shape(const struct store_contact_query *q, const struct store_needles *n)
+/* Whether session holds more than STORE_SCAN_MAX contacts. */
+static int
+store_session_large(struct store *st, int64_t session, int *large)
 {
-	if (q->group_jid != NULL)
-		return SS_LIST_GROUP;
-	if (n->fts != NULL)
-		return SS_LIST_FTS;
-	if (q->source == STORE_SOURCE_DM)
-		return SS_LIST_DM;
-	return SS_LIST_ALL;
+	sqlite3_stmt *s = store_stmt(st, SS_CONTACT_COUNT);
+	int rc;
+
+	*large = 0;
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, session);
+	if ((rc = store_step_row(st, s)) == STORE_OK)
+		*large = sqlite3_column_int64(s, 0) > STORE_SCAN_MAX;
+	sqlite3_reset(s);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+/* The statement of q; n->fts is dropped when the session is scanned. */
+static int
+store_list_shape(struct store *st, const struct store_contact_query *q,
+    struct store_needles *n, enum store_stmt *shape)
+{
+	int rc, large;
+
+	if (q->group_jid != NULL) {
+		*shape = SS_LIST_GROUP;
+		return STORE_OK;
+	}
+	if (n->fts != NULL) {
+		if ((rc = store_session_large(st, q->session_rowid, &large)) != STORE_OK)
+			return rc;
+		if (large) {
+			*shape = SS_LIST_FTS;
+			return STORE_OK;
+		}
+		free(n->fts);
+		n->fts = NULL;
+	}
+	*shape = q->source == STORE_SOURCE_DM ? SS_LIST_DM : SS_LIST_ALL;
+	return STORE_OK;
 }
 
 static void
@@ -158,13 +197,16 @@ store_contacts_page(struct store *st, const struct store_contact_query *q,
 {
 	struct store_needles n;
 	struct store_contact c;
+	enum store_stmt shape;
 	sqlite3_stmt *s;
 	int rc, got = 0;
 
 	*more = 0;
 	if ((rc = store_needles_make(q, &n)) != STORE_OK)
 		return rc;
-	if ((s = store_stmt(st, store_list_shape(q, &n))) == NULL) {
+	if ((rc = store_list_shape(st, q, &n, &shape)) != STORE_OK)
+		goto out;
+	if ((s = store_stmt(st, shape)) == NULL) {
 		rc = STORE_ERROR;
 		goto out;
 	}
@@ -204,6 +246,7 @@ store_contacts_plan(struct store *st, const struct store_contact_query *q,
 		[SS_LIST_GROUP] = SS_PLAN_GROUP, [SS_LIST_FTS] = SS_PLAN_FTS,
 	};
 	struct store_needles n;
+	enum store_stmt shape;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -212,7 +255,9 @@ store_contacts_plan(struct store *st, const struct store_contact_query *q,
 	buf[0] = '\0';
 	if ((rc = store_needles_make(q, &n)) != STORE_OK)
 		return rc;
-	if ((s = store_stmt(st, plan_of[store_list_shape(q, &n)])) == NULL) {
+	if ((rc = store_list_shape(st, q, &n, &shape)) != STORE_OK)
+		goto out;
+	if ((s = store_stmt(st, plan_of[shape])) == NULL) {
 		rc = STORE_ERROR;
 		goto out;
 	}

@@ -695,17 +695,30 @@ START_TEST(list_query_plans)
 		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "direct_chats_session" },
 		{ __LINE__, STORE_SOURCE_ANY, "111@g.us", NULL, "sqlite_autoindex_groups" },
 		{ __LINE__, STORE_SOURCE_DM, "111@g.us", "abc", "sqlite_autoindex_groups" },
+		/* A session of at most 1,000 contacts is scanned (issue 14) ... */
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "abc", "contacts_session" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "abcd", "direct_chats_session" },
+		/* ... a larger one (S4) searched in its range of the trigram index. */
 		{ __LINE__, STORE_SOURCE_ANY, NULL, "abc", "VIRTUAL TABLE INDEX" },
 		{ __LINE__, STORE_SOURCE_DM, NULL, "abcd", "VIRTUAL TABLE INDEX" },
 		{ __LINE__, STORE_SOURCE_ANY, NULL, "+1415", "VIRTUAL TABLE INDEX" },
 	};
 	struct store_contact_query q;
-	char plan[4096], *line;
+	struct store_session s4;
+	char plan[4096], *line, lid[32];
 	size_t i;
 
+	ck_assert_int_eq(store_session_add(wr, "S4", "acme", "large", NOW), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(wr, "S4", &s4), STORE_OK);
+	ck_assert_int_eq(store_begin(wr), STORE_OK);
+	for (i = 0; i < 1001; i++) {
+		snprintf(lid, sizeof(lid), "%zu", 800000 + i);
+		add_contact(&s4, lid, NULL, "Person", NULL);
+	}
+	ck_assert_int_eq(store_commit(wr), STORE_OK);
 	for (i = 0; i < N_ELEM(shapes); i++) {
 		memset(&q, 0, sizeof(q));
-		q.session_rowid = s1.rowid;
+		q.session_rowid = strstr(shapes[i].uses, "VIRTUAL") ? s4.rowid : s1.rowid;
 		q.source = shapes[i].source;
 		q.group_jid = shapes[i].group;
 		q.q = shapes[i].q;

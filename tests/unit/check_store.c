@@ -41,21 +41,27 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* One integer a query of the test's own connection gives (checks only). */
+/* One integer a query of the test's own connection to path gives (checks only). */
 static int64_t
-count_rows(const char *sql)
+count_rows_at(const char *path, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *q;
 	int64_t n = -1;
 
-	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return n;
+}
+
+static int64_t
+count_rows(const char *sql)
+{
+	return count_rows_at(dbpath, sql);
 }
 
 START_TEST(migrate_from_empty_and_again)
@@ -824,7 +830,19 @@ START_TEST(contacts_paging_exactly_once)
 			    limits[i], j, visits[j]);
 		for (j = 0; j < 6000; j++)
 			ck_assert_int_le(visits[j], 1);
-		/* Trigram path pages the same way. */
+		/* A search pages the same way, scanning this small session... */
+		memset(visits, 0, sizeof(visits));
+		page_through(limits[i], "ann", 0, visits, 6000);
+		for (j = 2000; j < 2300; j++)
+			ck_assert_int_eq(visits[j], 1);
+	}
+	/* ... and through the trigram index once the session is large. */
+	for (j = 3000; j < 4000; j++) {
+		snprintf(lid, sizeof(lid), "%d", j);
+		snprintf(name, sizeof(name), "bob %d", j);
+		seen(lid, NULL, name, NULL);
+	}
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		memset(visits, 0, sizeof(visits));
 		page_through(limits[i], "ann", 0, visits, 6000);
 		for (j = 2000; j < 2300; j++)
@@ -877,6 +895,28 @@ START_TEST(contacts_of_other_session_invisible)
 }
 END_TEST
 
+/* Session id with n contacts "Person i", phones 628..., in s (sess is kept). */
+static void
+big_session(const char *id, int n, struct store_session *s)
+{
+	char lid[16], phone[16], name[32];
+	int64_t keep = sess;
+	int i;
+
+	ck_assert_int_eq(store_session_add(st, id, "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, id, s), STORE_OK);
+	sess = s->rowid;
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	for (i = 0; i < n; i++) {
+		snprintf(lid, sizeof(lid), "%d", 500000 + i);
+		snprintf(phone, sizeof(phone), "628%08d", i);
+		snprintf(name, sizeof(name), "Person %d", i);
+		seen(lid, phone, name, NULL);
+	}
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	sess = keep;
+}
+
 START_TEST(contacts_query_plans)
 {
 	static const struct {
@@ -891,17 +931,25 @@ START_TEST(contacts_query_plans)
 		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "INDEX direct_chats_session" },
 		{ __LINE__, STORE_SOURCE_ANY, "1@g.us", NULL, "SEARCH m USING PRIMARY KEY" },
 		{ __LINE__, STORE_SOURCE_DM, "1@g.us", "alice", "SEARCH m USING PRIMARY KEY" },
-		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "VIRTUAL TABLE INDEX" },
-		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "VIRTUAL TABLE INDEX" },
+		/* a small session is scanned, whatever q */
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "INDEX contacts_session" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "INDEX direct_chats_session" },
+		/* a large one searches its range of the trigram index */
+		{ __LINE__, STORE_SOURCE_ANY, "large", "alice", "VIRTUAL TABLE INDEX" },
+		{ __LINE__, STORE_SOURCE_DM, "large", "+628", "VIRTUAL TABLE INDEX" },
 	};
 	struct store_contact_query cq;
+	struct store_session big;
 	char plan[2048];
 	size_t i;
 
 	contacts_fixture();
+	big_session("B", 1001, &big);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		cq = (struct store_contact_query){ sess, cases[i].src, cases[i].group,
-		    cases[i].q, 0, 50 };
+		int large = cases[i].group != NULL && strcmp(cases[i].group, "large") == 0;
+
+		cq = (struct store_contact_query){ large ? big.rowid : sess, cases[i].src,
+		    large ? NULL : cases[i].group, cases[i].q, 0, 50 };
 		ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
 		ck_assert_msg(strstr(plan, cases[i].want) != NULL,
 		    "line %d: plan lacks \"%s\":\n%s", cases[i].line, cases[i].want, plan);
@@ -931,32 +979,22 @@ fts_rows(int64_t sid, const char *fts)
  * Issue 14: the trigram index covered every session and a search dropped
  * the other sessions' rows afterwards, so `q=628` in a session of 9
  * contacts walked the 300,000 of its neighbour (180 ms against 1.2 ms
- * for a scan).  The index is keyed by session (schema v5): a search asks
- * FTS5 for its session's range, which holds that session's rows alone.
+ * for a scan).  Schema v5: the index is keyed by session and a search
+ * asks FTS5 for its session's range, which holds that session's rows
+ * alone; a session of at most 1,000 contacts is scanned instead.
  */
 START_TEST(contacts_search_scoped_by_session)
 {
 	struct store_contact_query cq;
 	struct store_session b;
-	char lid[16], phone[16], name[32], plan[2048], *line, *end;
+	char plan[2048], *line, *end;
 	int64_t tiny;
 	struct page p;
-	int i, more, n = 0;
+	int more, n = 0;
 
 	contacts_fixture();		/* S: 7 contacts, one phone with 628 */
 	tiny = sess;
-	ck_assert_int_eq(store_session_add(st, "B", "acme", "", 1), STORE_OK);
-	ck_assert_int_eq(store_session_lookup(st, "B", &b), STORE_OK);
-	sess = b.rowid;
-	ck_assert_int_eq(store_begin(st), STORE_OK);
-	for (i = 0; i < 3000; i++) {
-		snprintf(lid, sizeof(lid), "%d", 500000 + i);
-		snprintf(phone, sizeof(phone), "628%08d", i);
-		snprintf(name, sizeof(name), "Person %d", i);
-		seen(lid, phone, name, NULL);
-	}
-	ck_assert_int_eq(store_commit(st), STORE_OK);
-	sess = tiny;
+	big_session("B", 3000, &b);
 	seen("1008", "62899", "late", NULL);	/* an id after all of B's */
 
 	/* Each session's range holds its contacts, and only those. */
@@ -964,6 +1002,10 @@ START_TEST(contacts_search_scoped_by_session)
 	ck_assert_int_eq(fts_rows(b.rowid, NULL), 3000);
 	ck_assert_int_eq(fts_rows(tiny, "phone : \"628\""), 2);
 	ck_assert_int_eq(fts_rows(b.rowid, "phone : \"628\""), 3000);
+	/* Each session counts its contacts. */
+	ck_assert_int_eq(count_rows("SELECT contact_count FROM sessions WHERE id = 'S'"), 8);
+	ck_assert_int_eq(count_rows("SELECT contact_count FROM sessions WHERE id = 'B'"),
+	    3000);
 	/* The search finds the session's own, in keyset order. */
 	ck_assert_str_eq(list(STORE_SOURCE_ANY, NULL, "+628"), "1001d 1008g ");
 	ck_assert_str_eq(list(STORE_SOURCE_ANY, NULL, "son"), "");
@@ -976,8 +1018,13 @@ START_TEST(contacts_search_scoped_by_session)
 		cq.after = p.last;
 	} while (more);
 	ck_assert_int_eq(n, 3000);
-	/* The bounds reach FTS5: its index string has rowid >= ('>') and <= ('<'). */
+	/* The small session scans its own rows; the large one's search is
+	 * bounded: FTS5's index string has rowid >= ('>') and <= ('<'). */
 	cq = (struct store_contact_query){ tiny, STORE_SOURCE_ANY, NULL, "628", 0, 50 };
+	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
+	ck_assert_msg(strstr(plan, "INDEX contacts_session") != NULL &&
+	    strstr(plan, "VIRTUAL TABLE") == NULL, "small session: %s", plan);
+	cq.session_rowid = b.rowid;
 	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
 	ck_assert_ptr_nonnull(line = strstr(plan, "VIRTUAL TABLE INDEX"));
 	ck_assert_ptr_nonnull(end = strchr(line, '\n'));
@@ -988,6 +1035,7 @@ START_TEST(contacts_search_scoped_by_session)
 	ck_assert_int_eq(store_session_rm(st, "B"), STORE_OK);
 	ck_assert_int_eq(fts_rows(b.rowid, NULL), 0);
 	ck_assert_int_eq(fts_rows(tiny, NULL), 8);
+	ck_assert_int_eq(count_rows("SELECT contact_count FROM sessions WHERE id = 'S'"), 8);
 }
 END_TEST
 
@@ -1659,6 +1707,10 @@ START_TEST(migrate_round_one_keeps_every_row_and_cursor)
 	ck_assert_int_eq(store_contacts_page(old, &cq, collect_contact, &p, &more), STORE_OK);
 	ck_assert_str_eq(p.lids, "1004g 1005d ");
 	ck_assert_int_eq(more, 0);
+	/* Each session counts its contacts, and the index is keyed by session. */
+	ck_assert_int_eq(count_rows_at(path, "SELECT contact_count FROM sessions"), 5);
+	ck_assert_int_eq(count_rows_at(path, "SELECT count(*) FROM contacts_fts WHERE"
+	    " rowid > (7 << 40) AND rowid < (8 << 40)"), 5);
 	/* Search still finds the old rows (the FTS index came along). */
 	cq = (struct store_contact_query){ 7, STORE_SOURCE_ANY, NULL, "ÄRG", 0, 50 };
 	memset(&p, 0, sizeof(p));
