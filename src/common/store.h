@@ -42,7 +42,11 @@ struct store;
  * Opens path.  A writer creates the file if needed but does not migrate;
  * call store_migrate.  A reader fails with STORE_SCHEMA unless the schema
  * is exactly STORE_SCHEMA_VERSION.  busy_ms bounds every wait for a lock.
- * On failure *out is NULL and err (errlen bytes) says why.
+ * On failure *out is NULL and err (errlen bytes) says why, once: for a
+ * directory or file this process cannot use (missing, closed to it, not
+ * writable where SQLite must make the database or its WAL files), which
+ * one, its owner and mode, and the user.  A writer checks that before it
+ * opens; a reader when SQLite fails.
  */
 int store_open(struct store **out, const char *path, enum store_open_mode mode,
     int busy_ms, char *err, size_t errlen);
