@@ -113,7 +113,11 @@ tests_unit_check_main_LDADD = $(GATEWAY_UNIT_LIBS)
 # libFuzzer targets of the gateway's parsers (tests/fuzz/local.mk runs
 # them with `make fuzz`; seeds in tests/fuzz/corpus/{query,route}/).
 GATEWAY_FUZZ_TARGETS = tests/fuzz/fuzz_query tests/fuzz/fuzz_route \
-	tests/fuzz/fuzz_body
+	tests/fuzz/fuzz_body tests/fuzz/fuzz_request
+tests_fuzz_fuzz_request_SOURCES = tests/fuzz/fuzz_request.c
+tests_fuzz_fuzz_request_CFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_request_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_request_LDADD = $(GATEWAY_LIBS)
 tests_fuzz_fuzz_body_SOURCES = tests/fuzz/fuzz_body.c
 tests_fuzz_fuzz_body_CFLAGS = $(FUZZ_FLAGS) $(JSONC_CFLAGS)
 tests_fuzz_fuzz_body_LDFLAGS = $(FUZZ_LINK)
