@@ -229,6 +229,10 @@ static const char store_schema_v4[] =
  *   database (~100 us at 10^6 contacts, where the session's own
  *   database answers in ~10 us); a scan of 1,000 rows costs about that,
  *   in any database.  bench/README.md, "Scale", has the figures.
+ * - A contact says whether it has a direct chat (contacts.has_dm, kept
+ *   by triggers on direct_chats): a page reads it with the row instead
+ *   of looking each row up in direct_chats, a lookup that costs more the
+ *   more direct chats the database holds.
  *
  * The index is contentless (content=''): the text is in contacts, the
  * index only finds rowids; the triggers give the old values to FTS5's
@@ -240,6 +244,14 @@ static const char store_schema_v5[] =
 "ALTER TABLE sessions ADD COLUMN contact_count INTEGER NOT NULL DEFAULT 0;"
 "UPDATE sessions SET contact_count ="
 "  (SELECT count(*) FROM contacts WHERE contacts.session = sessions.sid);"
+"ALTER TABLE contacts ADD COLUMN has_dm INTEGER NOT NULL DEFAULT 0;"
+"UPDATE contacts SET has_dm = 1 WHERE id IN (SELECT contact FROM direct_chats);"
+"CREATE TRIGGER direct_chats_inserted AFTER INSERT ON direct_chats BEGIN"
+"  UPDATE contacts SET has_dm = 1 WHERE id = new.contact;"
+"END;"
+"CREATE TRIGGER direct_chats_deleted AFTER DELETE ON direct_chats BEGIN"
+"  UPDATE contacts SET has_dm = 0 WHERE id = old.contact;"
+"END;"
 "DROP TRIGGER contacts_fts_insert;"
 "DROP TRIGGER contacts_fts_delete;"
 "DROP TRIGGER contacts_fts_update;"

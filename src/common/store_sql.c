@@ -10,10 +10,9 @@
  * ?4 source (0 any, 1 dm, 2 group)  ?5 folded name needle or NULL
  * ?6 phone needle or NULL  ?7 group JID  ?8 FTS5 expression */
 #define LIST_COLUMNS \
-	"SELECT c.id, c.lid, c.phone, c.push_name, c.business_name," \
-	" EXISTS (SELECT 1 FROM direct_chats d2 WHERE d2.contact = c.id)"
+	"SELECT c.id, c.lid, c.phone, c.push_name, c.business_name, c.has_dm"
 #define LIST_FILTERS \
-	" AND (?4 <> 1 OR EXISTS (SELECT 1 FROM direct_chats d1 WHERE d1.contact = c.id))" \
+	" AND (?4 <> 1 OR c.has_dm)" \
 	" AND (?4 <> 2 OR EXISTS (SELECT 1 FROM group_members m1 WHERE m1.contact = c.id))" \
 	" AND (?5 IS NULL OR instr(c.name_folded, ?5) > 0" \
 	"      OR (?6 IS NOT NULL AND instr(c.phone, ?6) > 0))"
@@ -210,8 +209,7 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_MEMBERS_PAGE] = SQL_MEMBERS_PAGE,
 	[SS_MEMBERS_PLAN] = "EXPLAIN QUERY PLAN " SQL_MEMBERS_PAGE,
 	[SS_CONTACT_GET] = "SELECT c.id, c.lid, c.phone, c.phone_jid, c.push_name,"
-	    " c.business_name, c.first_seen_ms, c.updated_ms,"
-	    " EXISTS (SELECT 1 FROM direct_chats d WHERE d.contact = c.id)"
+	    " c.business_name, c.first_seen_ms, c.updated_ms, c.has_dm"
 	    " FROM contacts c WHERE c.session = ?1 AND c.lid = ?2",
 	/* group_members_contact holds (contact, grp): no sort. */
 	[SS_CONTACT_GROUPS] = "SELECT g.jid, g.subject, m.role, m.tag, m.last_seen_ms"
