@@ -5,9 +5,14 @@ noinst_PROGRAMS += bench/trivial
 bench_trivial_SOURCES = bench/trivial.c
 bench_trivial_LDADD = $(FCGI_LIBS)
 
-EXTRA_DIST += bench/run bench/check.lua bench/README.md
+EXTRA_DIST += bench/run bench/check.lua bench/README.md bench/scale
 
 # The responder's own cost of a list request, for callgrind (see its header).
 noinst_PROGRAMS += bench/profile_list
 bench_profile_list_SOURCES = bench/profile_list.c
 bench_profile_list_LDADD = $(GATEWAY_LIBS)
+
+# 10^6 contacts over 1,000 sessions against each session alone (bench/scale).
+noinst_PROGRAMS += bench/scale_list
+bench_scale_list_SOURCES = bench/scale_list.c
+bench_scale_list_LDADD = $(GATEWAY_LIBS)
