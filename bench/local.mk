@@ -5,7 +5,7 @@ noinst_PROGRAMS += bench/trivial
 bench_trivial_SOURCES = bench/trivial.c
 bench_trivial_LDADD = $(FCGI_LIBS)
 
-EXTRA_DIST += bench/run bench/check.lua bench/README.md bench/scale
+EXTRA_DIST += bench/run bench/check.lua bench/README.md bench/scale bench/peer/main.go
 
 # The responder's own cost of a list request, for callgrind (see its header).
 noinst_PROGRAMS += bench/profile_list
