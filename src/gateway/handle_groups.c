@@ -91,7 +91,7 @@ groups_bool(struct jsonw *w, const char *prefix, size_t len, int v)
 #define GROUPS_BOOL(w, key, v) \
 	groups_bool((w), ",\"" key "\":", sizeof(key) + 3, (v))
 
-/* A Group object (SESSIONS-AND-GROUPS: unknown fields are left out). */
+/* A Group object (README, "The API": unknown fields are left out). */
 static void
 groups_write(struct jsonw *w, const struct store_group *g)
 {
