@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <string.h>
 
 #include "common/cap.h"
@@ -65,6 +66,25 @@ struct route_seg {
 	size_t		 len;
 };
 
+/*
+ * A template split once: each segment a literal ("contacts"), or a
+ * placeholder with the literal suffix it ends with (":start", or empty).
+ */
+enum route_seg_kind { ROUTE_SEG_LITERAL, ROUTE_SEG_SESSION, ROUTE_SEG_ID };
+
+struct route_tseg {
+	enum route_seg_kind kind;
+	struct route_seg text;		/* the literal, or the suffix */
+};
+
+struct route_split_def {
+	struct route_tseg seg[ROUTE_SEGMENTS_MAX];
+	size_t		 n;
+};
+
+static struct route_split_def route_split_defs[ROUTE_COUNT];
+static pthread_once_t route_split_once = PTHREAD_ONCE_INIT;
+
 const struct route_def *
 route_table(size_t *n)
 {
@@ -100,55 +120,33 @@ route_split(const char *s, size_t len, struct route_seg *seg, size_t max,
 	return 0;
 }
 
-/* The i-th segment of a template ("/a/{b}/c"). */
-static int
-route_template_seg(const char *t, size_t i, struct route_seg *out)
+/* The templates are constants of this file: split once per process. */
+static void
+route_split_templates(void)
 {
-	const char *p;
-
-	for (;;) {
-		if (*t != '/')
-			return -1;
-		t++;
-		p = strchr(t, '/');
-		if (p == NULL)
-			p = t + strlen(t);
-		if (i == 0) {
-			out->s = t;
-			out->len = (size_t)(p - t);
-			return 0;
-		}
-		i--;
-		t = p;
-	}
-}
-
-/*
- * A template segment "{name}" or "{name}:action": 1 with the name's
- * length in *namelen (braces included) and the literal suffix
- * (":action", or empty) in *suffix; 0 for a literal segment.
- */
-static int
-route_placeholder(const struct route_seg *t, size_t *namelen, struct route_seg *suffix)
-{
+	struct route_seg seg[ROUTE_SEGMENTS_MAX];
+	struct route_tseg *t;
 	const char *close;
+	size_t k, i, n;
 
-	if (t->len < 2 || t->s[0] != '{' ||
-	    (close = memchr(t->s, '}', t->len)) == NULL)
-		return 0;
-	*namelen = (size_t)(close - t->s) + 1;
-	suffix->s = close + 1;
-	suffix->len = t->len - *namelen;
-	return 1;
-}
-
-static int
-route_is_placeholder(const struct route_seg *t)
-{
-	struct route_seg suffix;
-	size_t n;
-
-	return route_placeholder(t, &n, &suffix);
+	for (k = 0; k < ROUTE_COUNT; k++) {
+		(void)route_split(route_defs[k].template,
+		    strlen(route_defs[k].template), seg, ROUTE_SEGMENTS_MAX, &n);
+		route_split_defs[k].n = n;
+		for (i = 0; i < n; i++) {
+			t = &route_split_defs[k].seg[i];
+			t->text = seg[i];
+			t->kind = ROUTE_SEG_LITERAL;
+			if (seg[i].s[0] != '{' ||
+			    (close = memchr(seg[i].s, '}', seg[i].len)) == NULL)
+				continue;
+			t->kind = (size_t)(close - seg[i].s) + 1 == sizeof("{session}") - 1 &&
+			    memcmp(seg[i].s, "{session}", sizeof("{session}") - 1) == 0 ?
+			    ROUTE_SEG_SESSION : ROUTE_SEG_ID;
+			t->text.s = close + 1;
+			t->text.len = seg[i].len - (size_t)(close + 1 - seg[i].s);
+		}
+	}
 }
 
 static int
@@ -161,44 +159,47 @@ route_seg_eq(const struct route_seg *a, const struct route_seg *b)
 static int
 route_literal_at(size_t i, const struct route_seg *seg)
 {
-	struct route_seg t;
+	const struct route_split_def *d;
 	size_t k;
 
-	for (k = 0; k < ROUTE_COUNT; k++)
-		if (route_template_seg(route_defs[k].template, i, &t) == 0 &&
-		    !route_is_placeholder(&t) && route_seg_eq(&t, seg))
+	for (k = 0; k < ROUTE_COUNT; k++) {
+		d = &route_split_defs[k];
+		if (i < d->n && d->seg[i].kind == ROUTE_SEG_LITERAL &&
+		    route_seg_eq(&d->seg[i].text, seg))
 			return 1;
+	}
 	return 0;
 }
 
 static int
-route_try(const struct route_def *def, const struct route_seg *seg, size_t n,
-    struct route_match *m)
+route_try(size_t k, const struct route_seg *seg, size_t n, struct route_match *m)
 {
-	struct route_seg t, suffix, value;
-	size_t i, namelen;
+	const struct route_split_def *d = &route_split_defs[k];
+	const struct route_seg *suffix;
+	struct route_seg value;
+	size_t i;
 
+	if (d->n != n)
+		return -1;
 	for (i = 0; i < n; i++) {
-		if (route_template_seg(def->template, i, &t) != 0)
-			return -1;
-		if (!route_placeholder(&t, &namelen, &suffix)) {
-			if (!route_seg_eq(&t, &seg[i]))
+		if (d->seg[i].kind == ROUTE_SEG_LITERAL) {
+			if (!route_seg_eq(&d->seg[i].text, &seg[i]))
 				return -1;
 			continue;
 		}
 		/* "{session}:start": the segment ends with the literal ":start". */
-		if (seg[i].len <= suffix.len || memcmp(seg[i].s + seg[i].len -
-		    suffix.len, suffix.s, suffix.len) != 0)
+		suffix = &d->seg[i].text;
+		if (seg[i].len <= suffix->len || memcmp(seg[i].s + seg[i].len -
+		    suffix->len, suffix->s, suffix->len) != 0)
 			return -1;
 		value.s = seg[i].s;
-		value.len = seg[i].len - suffix.len;
+		value.len = seg[i].len - suffix->len;
 		/* "..:start" is no more a session than "..". */
 		if ((value.len == 1 && value.s[0] == '.') ||
 		    (value.len == 2 && memcmp(value.s, "..", 2) == 0) ||
 		    route_literal_at(i, &value))
 			return -1;
-		if (namelen == sizeof("{session}") - 1 &&
-		    memcmp(t.s, "{session}", namelen) == 0) {
+		if (d->seg[i].kind == ROUTE_SEG_SESSION) {
 			/* Never a session id: "01ABC:bogus" is no resource. */
 			if (memchr(value.s, ':', value.len) != NULL)
 				return -1;
@@ -209,10 +210,7 @@ route_try(const struct route_def *def, const struct route_seg *seg, size_t n,
 			m->jid_len = value.len;
 		}
 	}
-	/* The template must not go on after the path ends. */
-	if (route_template_seg(def->template, n, &t) == 0)
-		return -1;
-	m->def = def;
+	m->def = &route_defs[k];
 	return 0;
 }
 
@@ -223,10 +221,11 @@ route_match(const char *path, size_t len, struct route_match *m)
 	size_t n, k;
 
 	memset(m, 0, sizeof(*m));
+	(void)pthread_once(&route_split_once, route_split_templates);
 	if (route_split(path, len, seg, ROUTE_SEGMENTS_MAX, &n) != 0)
 		return ROUTE_NONE;
 	for (k = 0; k < ROUTE_COUNT; k++) {
-		if (route_try(&route_defs[k], seg, n, m) == 0)
+		if (route_try(k, seg, n, m) == 0)
 			return m->def->id;
 		memset(m, 0, sizeof(*m));
 	}
