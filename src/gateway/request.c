@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,17 +27,57 @@ request_id_next(char id[REQUEST_ID_LEN + 1])
 	    request_id_prefix, ++request_id_counter);
 }
 
-/* The value of name in envp, or NULL. */
-static const char *
-request_param(char *const *envp, const char *name, size_t namelen)
-{
-	for (; *envp != NULL; envp++)
-		if (strncmp(*envp, name, namelen) == 0 && (*envp)[namelen] == '=')
-			return *envp + namelen + 1;
-	return NULL;
-}
+/* The CGI variables the gateway reads, found in one pass over envp. */
+struct request_env {
+	const char	*method, *uri, *script, *info, *query;
+	const char	*authorization, *api_key, *origin;
+	const char	*content_type, *content_length;
+};
 
-#define PARAM(envp, lit)	request_param((envp), (lit), sizeof(lit) - 1)
+#define REQUEST_VAR(lit, field) \
+	{ lit, sizeof(lit) - 1, offsetof(struct request_env, field) }
+
+static const struct request_var {
+	const char	*name;
+	size_t		 len;
+	size_t		 off;
+} request_vars[] = {
+	REQUEST_VAR("REQUEST_METHOD", method),
+	REQUEST_VAR("REQUEST_URI", uri),
+	REQUEST_VAR("SCRIPT_NAME", script),
+	REQUEST_VAR("PATH_INFO", info),
+	REQUEST_VAR("QUERY_STRING", query),
+	REQUEST_VAR("HTTP_AUTHORIZATION", authorization),
+	REQUEST_VAR("HTTP_X_API_KEY", api_key),
+	REQUEST_VAR("HTTP_ORIGIN", origin),
+	REQUEST_VAR("CONTENT_TYPE", content_type),
+	REQUEST_VAR("CONTENT_LENGTH", content_length),
+};
+#define REQUEST_VARS	(sizeof(request_vars) / sizeof(request_vars[0]))
+
+/* Fills e; a variable set twice counts once, the first time. */
+static void
+request_env_scan(struct request_env *e, char *const *envp)
+{
+	const struct request_var *v;
+	const char **slot;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	for (; *envp != NULL; envp++) {
+		for (i = 0; i < REQUEST_VARS; i++) {
+			v = &request_vars[i];
+			if ((*envp)[0] != v->name[0] ||
+			    strncmp(*envp, v->name, v->len) != 0 ||
+			    (*envp)[v->len] != '=')
+				continue;
+			slot = (const char **)(void *)((char *)e + v->off);
+			if (*slot == NULL)
+				*slot = *envp + v->len + 1;
+			break;
+		}
+	}
+}
 
 static void
 request_header(struct request_header *h, const char *value, size_t max)
@@ -123,13 +164,14 @@ request_target(struct request *r, const char *target)
 void
 request_from_env(struct request *r, char *const *envp)
 {
-	const char *script, *info, *s;
+	struct request_env e;
 	size_t slen, ilen;
 
 	memset(r, 0, sizeof(*r));
 	request_id_next(r->id);
+	request_env_scan(&e, envp);
 
-	r->method_name = (s = PARAM(envp, "REQUEST_METHOD")) ? s : "";
+	r->method_name = e.method != NULL ? e.method : "";
 	if (strcmp(r->method_name, "GET") == 0)
 		r->method = REQUEST_GET;
 	else if (strcmp(r->method_name, "HEAD") == 0)
@@ -144,33 +186,29 @@ request_from_env(struct request *r, char *const *envp)
 		r->method = REQUEST_OTHER;
 
 	/* The request-target as the client sent it, when the server passes it. */
-	if ((s = PARAM(envp, "REQUEST_URI")) != NULL && *s == '/')
-		request_target(r, s);
+	if (e.uri != NULL && *e.uri == '/')
+		request_target(r, e.uri);
 	else {
-		script = PARAM(envp, "SCRIPT_NAME");
-		info = PARAM(envp, "PATH_INFO");
-		slen = script ? strlen(script) : 0;
-		ilen = info ? strlen(info) : 0;
+		slen = e.script ? strlen(e.script) : 0;
+		ilen = e.info ? strlen(e.info) : 0;
 		if (slen > REQUEST_PATH_MAX || ilen > REQUEST_PATH_MAX - slen)
 			r->path_too_long = 1;
 		else {
 			if (slen)
-				memcpy(r->path, script, slen);
+				memcpy(r->path, e.script, slen);
 			if (ilen)
-				memcpy(r->path + slen, info, ilen);
+				memcpy(r->path + slen, e.info, ilen);
 			r->path_len = slen + ilen;
 			r->path[r->path_len] = '\0';
 		}
-		r->query = (s = PARAM(envp, "QUERY_STRING")) ? s : "";
+		r->query = e.query != NULL ? e.query : "";
 		r->query_len = strlen(r->query);
 	}
 
-	request_header(&r->authorization, PARAM(envp, "HTTP_AUTHORIZATION"),
-	    REQUEST_CREDENTIAL_MAX);
-	request_header(&r->api_key, PARAM(envp, "HTTP_X_API_KEY"),
-	    REQUEST_CREDENTIAL_MAX);
-	request_header(&r->origin, PARAM(envp, "HTTP_ORIGIN"), REQUEST_ORIGIN_MAX);
-	r->content_type = PARAM(envp, "CONTENT_TYPE");
-	r->content_length = request_length(PARAM(envp, "CONTENT_LENGTH"));
+	request_header(&r->authorization, e.authorization, REQUEST_CREDENTIAL_MAX);
+	request_header(&r->api_key, e.api_key, REQUEST_CREDENTIAL_MAX);
+	request_header(&r->origin, e.origin, REQUEST_ORIGIN_MAX);
+	r->content_type = e.content_type;
+	r->content_length = request_length(e.content_length);
 	r->body_too_large = r->content_length > REQUEST_BODY_MAX;
 }
