@@ -34,6 +34,9 @@ struct auth {
 	int		 refresh_asked;
 	int64_t		 refresh_ms;	/* when we last asked for a refresh */
 	struct auth_key_use used[AUTH_KEY_USE_SLOTS];
+	/* Queued for the daemon until auth_report. */
+	struct auth_key_use report_use;	/* id "" when none */
+	int		 report_refresh;
 };
 
 struct auth *
@@ -78,9 +81,8 @@ auth_free(struct auth *a)
 }
 
 /*
- * Tells the daemon about a key's use at most once a minute per key and
- * process; the database is read-only here.  Failures only cost a
- * slightly older last-use time, so they are ignored.
+ * Queues a key's use for the daemon, at most once a minute per key and
+ * process; the database is read-only here.
  */
 static void
 auth_key_used(struct auth *a, const struct store_key *k, int64_t now_ms)
@@ -98,7 +100,7 @@ auth_key_used(struct auth *a, const struct store_key *k, int64_t now_ms)
 		return;
 	snprintf(u->id, sizeof(u->id), "%s", k->id);
 	u->reported_ms = now_ms;
-	(void)sessiond_key_used(a->sd, k->id, now_ms, AUTH_SESSIOND_TIMEOUT_MS);
+	a->report_use = *u;
 }
 
 static enum auth_result auth_reject(struct auth_principal *, const char *, ...)
@@ -150,7 +152,7 @@ auth_apikey(struct auth *a, const char *s, size_t len, int64_t now_ms,
 	return AUTH_OK;
 }
 
-/* An unknown kid may mean the frontend rotated keys: ask for a re-fetch, rarely. */
+/* An unknown kid may mean the frontend rotated keys: queue a re-fetch, rarely. */
 static void
 auth_jwks_refresh(struct auth *a, int64_t now_ms)
 {
@@ -161,7 +163,25 @@ auth_jwks_refresh(struct auth *a, int64_t now_ms)
 		return;
 	a->refresh_asked = 1;
 	a->refresh_ms = now_ms;
-	(void)sessiond_jwks_refresh(a->sd, AUTH_SESSIOND_TIMEOUT_MS);
+	a->report_refresh = 1;
+}
+
+/*
+ * Failures only cost a slightly older last-use time or a later refresh,
+ * so they are ignored.
+ */
+void
+auth_report(struct auth *a)
+{
+	if (a->report_use.id[0] != '\0') {
+		(void)sessiond_key_used(a->sd, a->report_use.id,
+		    a->report_use.reported_ms, AUTH_SESSIOND_TIMEOUT_MS);
+		a->report_use.id[0] = '\0';
+	}
+	if (a->report_refresh) {
+		(void)sessiond_jwks_refresh(a->sd, AUTH_SESSIOND_TIMEOUT_MS);
+		a->report_refresh = 0;
+	}
 }
 
 static enum auth_result

@@ -72,13 +72,20 @@ void auth_free(struct auth *a);
  * API key (busy or any other error; logged).
  *
  * The JWKS file is re-checked at most once a second; verified tokens
- * are cached until exp + leeway.  With sd set, this may tell the daemon
- * about an API key's use (once a minute per key) and ask it to re-fetch
- * jwks_url on an unknown kid (once per 30 s), each bounded by 100 ms;
- * their failures are ignored.
+ * are cached until exp + leeway.  With sd set, this queues for the
+ * daemon an API key's use (once a minute per key) and a request to
+ * re-fetch jwks_url on an unknown kid (once per 30 s); auth_report
+ * sends them.
  */
 enum auth_result auth_authenticate(struct auth *a, const char *authorization,
     const char *x_api_key, int64_t now_ms, struct auth_principal *out);
+
+/*
+ * Sends what auth_authenticate queued, each bounded by 100 ms, failures
+ * ignored.  The responder calls it once the answer is out, so neither
+ * the client nor the read snapshot waits on the daemon.
+ */
+void auth_report(struct auth *a);
 
 enum authz_decision {
 	AUTHZ_ALLOW,

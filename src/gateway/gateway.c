@@ -86,3 +86,10 @@ fail:
 	gateway_close_backend(gw);
 	return -1;
 }
+
+void
+gateway_after_request(struct gateway *gw)
+{
+	if (gw->auth != NULL)
+		auth_report(gw->auth);
+}

@@ -49,4 +49,10 @@ void gateway_free(struct gateway *gw);
  */
 int gateway_backend(struct gateway *gw);
 
+/*
+ * What waits until an answer is out: the daemon reports the request
+ * queued (an API key's use, a JWKS refresh), each bounded by 100 ms.
+ */
+void gateway_after_request(struct gateway *gw);
+
 #endif

@@ -128,6 +128,7 @@ main_serve(struct gateway *gw, FCGX_Request *fr)
 	accesslog_write(&req, &r, &p, main_now_us() - start);
 	response_free(&r);
 	FCGX_Finish_r(fr);
+	gateway_after_request(gw);
 }
 
 int

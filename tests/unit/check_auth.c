@@ -743,35 +743,56 @@ START_TEST(daemon_reports)
 	a = auth_new(&cfg, reader, sd);
 	ck_assert_ptr_nonnull(a);
 
-	/* API key use: reported once a minute per key, not per request. */
+	/*
+	 * API key use: reported once a minute per key, not per request, and
+	 * only by auth_report (the responder calls it once the answer is
+	 * out): authenticating never waits on the daemon.
+	 */
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW, &p), AUTH_OK);
+	counts(&ku, &rf);
+	ck_assert_int_eq(ku, 0);
+	auth_report(a);
+	counts(&ku, &rf);
+	ck_assert_int_eq(ku, 1);
+	auth_report(a);		/* sent once */
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW + 1, &p), AUTH_OK);
+	auth_report(a);
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW + 59999, &p), AUTH_OK);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(ku, 1);
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_valid, NOW + 60000, &p), AUTH_OK);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(ku, 2);
 	/* A refused key is not reported. */
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_revoked, NOW, &p), AUTH_INVALID);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(ku, 2);
 	/* Another key has its own minute. */
 	ck_assert_int_eq(auth_authenticate(a, NULL, key_send, NOW + 60001, &p), AUTH_OK);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(ku, 3);
 
 	/* Unknown kids ask for a JWKS refresh at most every 30 s. */
 	ck_assert_int_eq(rf, 0);
 	EXPECT(a, "unknown_kid", AUTH_INVALID);
+	counts(&ku, &rf);
+	ck_assert_int_eq(rf, 0);
+	auth_report(a);
 	ck_assert_int_eq(bearer(a, TOK("unknown_kid"), NOW + 29999, &p), AUTH_INVALID);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(rf, 1);
 	ck_assert_int_eq(bearer(a, TOK("unknown_kid"), NOW + 30000, &p), AUTH_INVALID);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(rf, 2);
 	/* Other failures do not. */
 	ck_assert_int_eq(bearer(a, TOK("wrong_key"), NOW + 70000, &p), AUTH_INVALID);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(rf, 2);
 	auth_free(a);
@@ -780,6 +801,7 @@ START_TEST(daemon_reports)
 	cfg.jwks_url[0] = '\0';
 	a = auth_new(&cfg, reader, sd);
 	ck_assert_int_eq(bearer(a, TOK("unknown_kid"), NOW, &p), AUTH_INVALID);
+	auth_report(a);
 	counts(&ku, &rf);
 	ck_assert_int_eq(rf, 2);
 	auth_free(a);
