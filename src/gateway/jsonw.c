@@ -60,23 +60,27 @@ jsonw_raw(struct jsonw *w, const char *s, size_t len)
  * everything else, UTF-8 included, may stand as it is.  Written here
  * rather than through json-c, which has no standalone escaper: setting
  * and serializing a string object was a fifth of a list request.
+ * Returns the OR of the bytes written out: below 0x80, the string was
+ * ASCII, so valid UTF-8 without a second look.
  */
-void
-jsonw_string(struct jsonw *w, const char *s, size_t len)
+static unsigned
+jsonw_quote(struct jsonw *w, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	unsigned seen = 0;
 	char *o;
 	size_t i;
 
 	if (len > (SIZE_MAX - 2) / 6 || jsonw_reserve(w, 6 * len + 2) == -1) {
 		w->failed = 1;
-		return;
+		return 0;
 	}
 	o = w->buf + w->len;
 	*o++ = '"';
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		seen |= c;
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
 			continue;
@@ -100,6 +104,13 @@ jsonw_string(struct jsonw *w, const char *s, size_t len)
 	}
 	*o++ = '"';
 	w->len = (size_t)(o - w->buf);
+	return seen;
+}
+
+void
+jsonw_string(struct jsonw *w, const char *s, size_t len)
+{
+	(void)jsonw_quote(w, s, len);
 }
 
 char *
@@ -131,15 +142,17 @@ jsonw_int(struct jsonw *w, int64_t v)
 void
 jsonw_field(struct jsonw *w, const char *prefix, size_t len, const char *value)
 {
-	size_t n;
+	size_t n, start;
 
 	if (value == NULL || *value == '\0')
 		return;
 	n = strlen(value);
-	if (!text_utf8_valid(value, n)) {
-		log_warnx("a stored field is not valid UTF-8; left out");
-		return;
-	}
+	start = w->len;
 	jsonw_raw(w, prefix, len);
-	jsonw_string(w, value, n);
+	/* Checked only when not ASCII: one pass over most values. */
+	if ((jsonw_quote(w, value, n) & 0x80) != 0 && !w->failed &&
+	    !text_utf8_valid(value, n)) {
+		w->len = start;
+		log_warnx("a stored field is not valid UTF-8; left out");
+	}
 }

@@ -105,6 +105,46 @@ START_TEST(jsonw_grows)
 }
 END_TEST
 
+/*
+ * Optional fields: omitted when NULL or "", and a stored value that is
+ * not UTF-8 (overlong, a surrogate, truncated, a stray continuation) is
+ * left out whole, its key too, without touching what came before.
+ */
+START_TEST(jsonw_fields)
+{
+	static const struct {
+		int		 line;
+		const char	*value;
+		const char	*out;
+	} cases[] = {
+		{ __LINE__, NULL, "{\"a\":1}" },
+		{ __LINE__, "", "{\"a\":1}" },
+		{ __LINE__, "Ann \"A\"", "{\"a\":1,\"name\":\"Ann \\\"A\\\"\"}" },
+		{ __LINE__, "J\xc3\xbcrgen \xf0\x9f\x98\x80",
+		    "{\"a\":1,\"name\":\"J\xc3\xbcrgen \xf0\x9f\x98\x80\"}" },
+		{ __LINE__, "\xc0\xaf", "{\"a\":1}" },
+		{ __LINE__, "a\xed\xa0\x80", "{\"a\":1}" },
+		{ __LINE__, "ab\xe4\xb8", "{\"a\":1}" },
+		{ __LINE__, "\x80z", "{\"a\":1}" },
+		{ __LINE__, "\xff", "{\"a\":1}" },
+	};
+	struct jsonw w;
+	char *out;
+	size_t i, len;
+
+	for (i = 0; i < N_ELEM(cases); i++) {
+		ck_assert_int_eq(jsonw_init(&w, 1), 0);
+		JSONW_LIT(&w, "{\"a\":1");
+		JSONW_FIELD(&w, "name", cases[i].value);
+		JSONW_LIT(&w, "}");
+		ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+		ck_assert_msg(strcmp(out, cases[i].out) == 0 && len == strlen(out),
+		    "line %d: %s", cases[i].line, out);
+		free(out);
+	}
+}
+END_TEST
+
 static Suite *
 jsonw_suite(void)
 {
@@ -114,6 +154,7 @@ jsonw_suite(void)
 	tcase_add_test(tc, jsonw_strings);
 	tcase_add_test(tc, jsonw_roundtrip_through_json_c);
 	tcase_add_test(tc, jsonw_grows);
+	tcase_add_test(tc, jsonw_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
