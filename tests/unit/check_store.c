@@ -924,15 +924,15 @@ START_TEST(contacts_query_plans)
 		enum store_source src;
 		const char	*group, *q, *want;
 	} cases[] = {
-		{ __LINE__, STORE_SOURCE_ANY, NULL, NULL, "INDEX contacts_session (session=? AND rowid>?)" },
-		{ __LINE__, STORE_SOURCE_GROUP, NULL, NULL, "INDEX contacts_session (session=? AND rowid>?)" },
-		{ __LINE__, STORE_SOURCE_ANY, NULL, "a", "INDEX contacts_session" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, NULL, "COVERING INDEX contacts_page (session=? AND id>?)" },
+		{ __LINE__, STORE_SOURCE_GROUP, NULL, NULL, "COVERING INDEX contacts_page (session=? AND id>?)" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "a", "COVERING INDEX contacts_page" },
 		{ __LINE__, STORE_SOURCE_DM, NULL, NULL, "INDEX direct_chats_session" },
 		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "INDEX direct_chats_session" },
 		{ __LINE__, STORE_SOURCE_ANY, "1@g.us", NULL, "SEARCH m USING PRIMARY KEY" },
 		{ __LINE__, STORE_SOURCE_DM, "1@g.us", "alice", "SEARCH m USING PRIMARY KEY" },
 		/* a small session is scanned, whatever q */
-		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "INDEX contacts_session" },
+		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "COVERING INDEX contacts_page" },
 		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "INDEX direct_chats_session" },
 		/* a large one searches its range of the trigram index */
 		{ __LINE__, STORE_SOURCE_ANY, "large", "alice", "VIRTUAL TABLE INDEX" },
@@ -1022,7 +1022,7 @@ START_TEST(contacts_search_scoped_by_session)
 	 * bounded: FTS5's index string has rowid >= ('>') and <= ('<'). */
 	cq = (struct store_contact_query){ tiny, STORE_SOURCE_ANY, NULL, "628", 0, 50 };
 	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
-	ck_assert_msg(strstr(plan, "INDEX contacts_session") != NULL &&
+	ck_assert_msg(strstr(plan, "COVERING INDEX contacts_page") != NULL &&
 	    strstr(plan, "VIRTUAL TABLE") == NULL, "small session: %s", plan);
 	cq.session_rowid = b.rowid;
 	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
