@@ -7,24 +7,35 @@
 
 #include "gateway/request.h"
 
-/* Ids are a per-process random prefix and a counter: unique, cheap. */
-static uint64_t request_id_prefix;
+/*
+ * Ids are a per-process random prefix and a counter: unique, cheap.  The
+ * prefix is written out once; a request writes its counter's 8 digits.
+ */
+static char request_id_prefix[16 + 1] = "0000000000000000";
 static uint32_t request_id_counter;
 
 int
 request_id_init(void)
 {
-	if (RAND_bytes((unsigned char *)&request_id_prefix,
-	    sizeof(request_id_prefix)) != 1)
+	uint64_t prefix;
+
+	if (RAND_bytes((unsigned char *)&prefix, sizeof(prefix)) != 1)
 		return -1;
+	snprintf(request_id_prefix, sizeof(request_id_prefix), "%016" PRIx64, prefix);
 	return 0;
 }
 
 static void
 request_id_next(char id[REQUEST_ID_LEN + 1])
 {
-	snprintf(id, REQUEST_ID_LEN + 1, "%016" PRIx64 "%08" PRIx32,
-	    request_id_prefix, ++request_id_counter);
+	static const char hex[] = "0123456789abcdef";
+	uint32_t n = ++request_id_counter;
+	int i;
+
+	memcpy(id, request_id_prefix, 16);
+	for (i = REQUEST_ID_LEN - 1; i >= 16; i--, n >>= 4)
+		id[i] = hex[n & 0xf];
+	id[REQUEST_ID_LEN] = '\0';
 }
 
 /* The CGI variables the gateway reads, found in one pass over envp. */

@@ -228,6 +228,29 @@ START_TEST(request_limits)
 }
 END_TEST
 
+/* Ids: 24 lowercase hex digits, the process's prefix and a counter. */
+START_TEST(request_ids)
+{
+	static char *const envp[] = { "REQUEST_METHOD=GET", NULL };
+	struct request r;
+	char first[REQUEST_ID_LEN + 1];
+	unsigned long a, b;
+	int i;
+
+	request_from_env(&r, envp);
+	memcpy(first, r.id, sizeof(first));
+	for (i = 0; i < 16; i++)
+		request_from_env(&r, envp);
+	ck_assert_uint_eq(strlen(first), REQUEST_ID_LEN);
+	ck_assert_uint_eq(strspn(first, "0123456789abcdef"), REQUEST_ID_LEN);
+	ck_assert_uint_eq(strspn(r.id, "0123456789abcdef"), REQUEST_ID_LEN);
+	ck_assert_mem_eq(first, r.id, 16);
+	a = strtoul(first + 16, NULL, 16);
+	b = strtoul(r.id + 16, NULL, 16);
+	ck_assert_uint_eq(b, a + 16);
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -241,6 +264,7 @@ request_suite(void)
 	tcase_add_test(tc, request_fields);
 	tcase_add_test(tc, request_methods);
 	tcase_add_test(tc, request_limits);
+	tcase_add_test(tc, request_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }
