@@ -278,6 +278,16 @@ int store_contacts_page(struct store *st, const struct store_contact_query *q,
 int store_contacts_plan(struct store *st, const struct store_contact_query *q,
     char *buf, size_t buflen);
 
+/*
+ * One step of merging the search index into a single segment: at most
+ * pages leaf pages (> 0) written.  start begins a pass, the steps after
+ * it continue; *done is set when a step found nothing left to do.  The
+ * index grows by segments as contacts arrive, and every search looks up
+ * each of its trigrams in every segment: merged, a search does ~40% less
+ * work (store_schema.c).  The writer only, in a transaction.
+ */
+int store_search_tidy(struct store *st, int pages, int start, int *done);
+
 /* ---- what a session sees (the daemon writes these in a transaction) ---- */
 struct store_seen_contact {
 	const char	*lid;		/* digits; NULL: known by phone only (kept aside

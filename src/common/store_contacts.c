@@ -267,3 +267,23 @@ out:
 	store_needles_free(&n);
 	return rc;
 }
+
+int
+store_search_tidy(struct store *st, int pages, int start, int *done)
+{
+	sqlite3_stmt *s;
+	int64_t before;
+	int rc;
+
+	*done = 0;
+	if (st->mode != STORE_WRITER || pages <= 0 ||
+	    (s = store_stmt(st, SS_SEARCH_MERGE)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int(s, 1, start ? -pages : pages);
+	before = sqlite3_total_changes64(st->db);
+	if ((rc = store_exec_stmt(st, s)) != STORE_OK)
+		return rc;
+	/* FTS5 counts a step that wrote nothing as at most one change. */
+	*done = sqlite3_total_changes64(st->db) - before < 2;
+	return STORE_OK;
+}

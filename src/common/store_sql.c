@@ -121,6 +121,9 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_LIST_GROUP] = SQL_LIST_GROUP,
 	[SS_LIST_FTS] = SQL_LIST_FTS,
 	[SS_CONTACT_COUNT] = "SELECT contact_count FROM sessions WHERE sid = ?1",
+	/* ?1 < 0 starts a pass that merges every segment (FTS5's incremental
+	 * optimize), ?1 > 0 continues it: at most |?1| leaf pages a step. */
+	[SS_SEARCH_MERGE] = "INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('merge', ?1)",
 	[SS_PLAN_ALL] = "EXPLAIN QUERY PLAN " SQL_LIST_ALL,
 	[SS_PLAN_DM] = "EXPLAIN QUERY PLAN " SQL_LIST_DM,
 	[SS_PLAN_GROUP] = "EXPLAIN QUERY PLAN " SQL_LIST_GROUP,

@@ -394,7 +394,10 @@ fail:
 int
 daemon_run(struct daemon *d)
 {
-	int rc = loop_run(d->loop);
+	int rc;
+
+	tidy_start(d);
+	rc = loop_run(d->loop);
 
 	if (!d->draining) {
 		d->draining = 1;
@@ -407,6 +410,7 @@ daemon_run(struct daemon *d)
 	client_close_all(d);
 	keyuse_flush(d);
 	limits_flush(d);
+	tidy_stop(d);
 	log_info("stopped");
 	return rc;
 }

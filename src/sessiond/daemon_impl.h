@@ -13,6 +13,7 @@
  *   checkcache.c  the check cache, written behind
  *   keyuse.c   API key last use -> the store, coalesced
  *   limits.c   lookup limits -> the store, kept across restarts
+ *   tidy.c     the search index merged when contacts stop arriving
  *   writer.c   every store write, on a thread of its own
  *   jwksd.c    the JWKS download in a worker thread
  *   peer.c     who may use the socket (SO_PEERCRED)
@@ -63,6 +64,7 @@
 struct seen_batch;
 struct jwksd;
 struct lookup;
+struct tidy_job;
 
 struct daemon {
 	const struct config *cfg;
@@ -111,6 +113,11 @@ struct daemon {
 
 	size_t		 nlimits_dirty;
 	struct loop_timer *limits_timer;
+
+	int64_t		 tidy_first_ms;	/* contacts written since: 0 none */
+	int64_t		 tidy_last_ms;	/* the last contact write */
+	struct loop_timer *tidy_timer;
+	struct tidy_job	*tidy_job;	/* a merge pass in the writer */
 
 	struct jwksd	*jwks;
 };
@@ -337,6 +344,14 @@ void limits_load(struct session *s);
 void limits_changed(struct session *s);
 /* Writes every change now (shutdown, and the timer). */
 void limits_flush(struct daemon *d);
+
+/* tidy.c */
+/* Contacts were stored: merge the search index once they stop coming. */
+void tidy_note(struct daemon *d);
+/* Start: merge what an earlier run left, soon. */
+void tidy_start(struct daemon *d);
+/* Shutdown: no new pass, and the one running ends at its next step. */
+void tidy_stop(struct daemon *d);
 
 /* keyuse.c */
 int keyuse_note(struct daemon *d, const char *key_id, int64_t at_ms);

@@ -25,6 +25,7 @@ src_sessiond_libwagw_sessiond_a_SOURCES = \
 	src/sessiond/seen.c \
 	src/sessiond/session.c \
 	src/sessiond/simnet.c src/sessiond/simnet.h \
+	src/sessiond/tidy.c \
 	src/sessiond/writer.c src/sessiond/writer.h
 
 SESSIOND_LIBS = src/sessiond/libwagw_sessiond.a src/auth/libwagw_auth.a \

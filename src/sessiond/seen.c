@@ -291,4 +291,5 @@ seen_ev(void *cookie, const struct link_seen *seen)
 	seen_last_stamp = b->stamp;
 	b->started_ms = clock_mono_ms();
 	daemon_write(s->d, seen_write, seen_done, b);
+	tidy_note(s->d);
 }

@@ -1609,6 +1609,68 @@ create_and_pair(struct sessiond_session *ss)
 	ck_assert_str_eq(ss->s.phone, "14155550001");
 }
 
+/*
+ * Contacts stored a batch at a time leave the search index in many
+ * segments; a second after start (and once contacts stop coming) the
+ * daemon merges it into one, and searches find what they found.
+ */
+START_TEST(search_index_merged_after_start)
+{
+	struct store_contact_query q;
+	struct store_seen_contact c;
+	struct store_session ss;
+	struct store *st;
+	char err[256], lid[16], phone[16], name[32], buf[32];
+	int64_t id, end;
+	struct seen_list l;
+	int i, more;
+
+	stop();
+	ck_assert_int_eq(store_open(&st, db, STORE_WRITER, 2000, err, sizeof(err)), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "S3", &ss), STORE_OK);
+	for (i = 0; i < 2000; i++) {
+		if (i % 40 == 0)
+			ck_assert_int_eq(store_begin(st), STORE_OK);
+		snprintf(lid, sizeof(lid), "%d", 700000 + i);
+		snprintf(phone, sizeof(phone), "4930%07d", i);
+		snprintf(name, sizeof(name), "Person %d", i);
+		c = (struct store_seen_contact){ lid, phone, name, NULL };
+		ck_assert_int_eq(store_contact_upsert(st, ss.rowid, &c, 1000, &id), STORE_OK);
+		if (i % 40 == 39)
+			ck_assert_int_eq(store_commit(st), STORE_OK);
+	}
+	store_close(st);
+	db_text("SELECT count(DISTINCT segid) FROM contacts_fts_idx WHERE ?1 IS NOT NULL",
+	    "x", buf, sizeof(buf));
+	ck_assert_int_gt(atoi(buf), 1);
+
+	start();
+	end = clock_mono_ms() + 10000;
+	do {
+		ck_assert_msg(clock_mono_ms() < end, "still %s segments", buf);
+		usleep(50000);
+		db_text("SELECT count(DISTINCT segid) FROM contacts_fts_idx WHERE ?1 IS NOT NULL",
+		    "x", buf, sizeof(buf));
+	} while (atoi(buf) != 1);
+
+	/* The index (S3 holds over 1,000: the search uses it) finds the same. */
+	ck_assert_int_eq(store_open(&st, db, STORE_READER, 2000, err, sizeof(err)), STORE_OK);
+	memset(&q, 0, sizeof(q));
+	memset(&l, 0, sizeof(l));
+	q.session_rowid = ss.rowid;
+	q.q = "son 1999";
+	q.limit = 64;
+	ck_assert_int_eq(store_contacts_page(st, &q, collect, &l, &more), STORE_OK);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.v[0].lid, "701999");
+	memset(&l, 0, sizeof(l));
+	q.q = "+4930000199";
+	ck_assert_int_eq(store_contacts_page(st, &q, collect, &l, &more), STORE_OK);
+	ck_assert_uint_eq(l.n, 10);		/* 49300001990..49300001999 */
+	store_close(st);
+}
+END_TEST
+
 START_TEST(created_paired_and_back_after_kill9)
 {
 	struct sessiond_session ss;
@@ -1879,6 +1941,7 @@ sessiond_suite(void)
 	tcase_add_test(tc, disconnect_then_connect);
 	tcase_add_test(tc, operator_hold_survives_sighup);
 	tcase_add_test(tc, key_use_is_recorded);
+	tcase_add_test(tc, search_index_merged_after_start);
 	tcase_add_test(tc, jwks_is_fetched_at_start);
 	tcase_add_test(tc, jwks_failure_is_logged_and_serving_goes_on);
 	suite_add_tcase(s, tc);

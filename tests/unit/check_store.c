@@ -1039,6 +1039,86 @@ START_TEST(contacts_search_scoped_by_session)
 }
 END_TEST
 
+/* Every match of q in session sid, over all pages: "lid lid ...". */
+static const char *
+search_all(int64_t sid, const char *q)
+{
+	static char out[65536];
+	struct store_contact_query cq = { sid, STORE_SOURCE_ANY, NULL, q, 0, 100 };
+	struct page p;
+	int more;
+
+	out[0] = '\0';
+	do {
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more),
+		    STORE_OK);
+		ck_assert_uint_lt(strlen(out) + strlen(p.lids), sizeof(out));
+		strcat(out, p.lids);
+		cq.after = p.last;
+	} while (more);
+	return out;
+}
+
+/*
+ * Contacts stored a batch at a time leave the search index in many
+ * segments; store_search_tidy merges them into one in bounded steps, and
+ * every search finds what it found before.
+ */
+START_TEST(search_tidy_merges_and_finds_the_same)
+{
+	static const char *const qs[] = { "628000", "son 12", "+6280000019", "rson 2" };
+	char lid[16], phone[16], name[32], *before[4];
+	struct store_session b;
+	struct store *rd;
+	char err[256];
+	int i, done, steps = 0;
+
+	ck_assert_int_eq(store_org_add(st, "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_add(st, "B", "acme", "", 1), STORE_OK);
+	ck_assert_int_eq(store_session_lookup(st, "B", &b), STORE_OK);
+	sess = b.rowid;
+	for (i = 0; i < 3000; i++) {
+		if (i % 50 == 0)
+			ck_assert_int_eq(store_begin(st), STORE_OK);
+		snprintf(lid, sizeof(lid), "%d", 500000 + i);
+		snprintf(phone, sizeof(phone), "628%08d", i);
+		snprintf(name, sizeof(name), "Person %d", i);
+		seen(lid, phone, name, NULL);
+		if (i % 50 == 49)
+			ck_assert_int_eq(store_commit(st), STORE_OK);
+	}
+	ck_assert_int_gt(count_rows("SELECT count(DISTINCT segid) FROM contacts_fts_idx"), 1);
+	for (i = 0; i < 4; i++) {
+		ck_assert_ptr_nonnull(before[i] = strdup(search_all(b.rowid, qs[i])));
+		ck_assert_str_ne(before[i], "");
+	}
+
+	do {
+		ck_assert_int_eq(store_begin(st), STORE_OK);
+		ck_assert_int_eq(store_search_tidy(st, 20, steps == 0, &done), STORE_OK);
+		ck_assert_int_eq(store_commit(st), STORE_OK);
+		ck_assert_int_lt(++steps, 1000);
+	} while (!done);
+	ck_assert_int_gt(steps, 2);		/* bounded steps, not one big one */
+	ck_assert_int_eq(count_rows("SELECT count(DISTINCT segid) FROM contacts_fts_idx"), 1);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(search_all(b.rowid, qs[i]), before[i]);
+		free(before[i]);
+	}
+
+	/* Merged already: a new pass has nothing to do. */
+	ck_assert_int_eq(store_search_tidy(st, 20, 1, &done), STORE_OK);
+	ck_assert_int_eq(done, 1);
+	/* Only the writer, and a step writes something. */
+	ck_assert_int_eq(store_search_tidy(st, 0, 1, &done), STORE_ERROR);
+	ck_assert_int_eq(store_open(&rd, dbpath, STORE_READER, 2000, err, sizeof(err)),
+	    STORE_OK);
+	ck_assert_int_eq(store_search_tidy(rd, 20, 1, &done), STORE_ERROR);
+	store_close(rd);
+}
+END_TEST
+
 /* A reader's snapshot spans its queries; a writer commits beside it. */
 START_TEST(read_snapshot)
 {
@@ -1763,6 +1843,7 @@ store_suite(void)
 	tcase_add_test(tc, contacts_search_trigram_cover_is_exact);
 	tcase_add_test(tc, contacts_upsert_keeps_and_updates);
 	tcase_add_test(tc, contacts_paging_exactly_once);
+	tcase_add_test(tc, search_tidy_merges_and_finds_the_same);
 	tcase_add_test(tc, contacts_full_last_page_has_no_more);
 	tcase_add_test(tc, contacts_of_other_session_invisible);
 	tcase_add_test(tc, contacts_query_plans);
