@@ -15,7 +15,8 @@
  * with contacts left stores its next 100 (every fifth with a direct
  * chat, the others members of groups of 256), so a session's rows and ids
  * are spread over the whole database.  An only-S database stores the
- * same session's contacts in the same order, and nothing else.
+ * same session's contacts in the same order, and nothing else.  Both
+ * end with the search index merged, as the daemon leaves it.
  *
  * time: each request goes through dispatch() with an API key, the same
  * per-process setup as wagw.fcgi (as bench/profile_list).  For every
@@ -155,7 +156,7 @@ scale_fill_db(const char *path, const int *in)
 	struct store_session s;
 	char err[256], id[16];
 	long base[SCALE_SESSIONS], b = 0;
-	int k, round, left = 1;
+	int k, round, left = 1, done;
 
 	memset(&d, 0, sizeof(d));
 	if (store_open(&d.st, path, STORE_WRITER, 5000, err, sizeof(err)) != STORE_OK) {
@@ -193,6 +194,13 @@ scale_fill_db(const char *path, const int *in)
 		if (store_commit(d.st) != STORE_OK)
 			goto fail;
 	}
+	/* The search index as the daemon leaves it once contacts stop
+	 * arriving (src/sessiond/tidy.c): merged. */
+	for (round = 0, done = 0; !done; round++)
+		if (store_begin(d.st) != STORE_OK ||
+		    store_search_tidy(d.st, 200, round == 0, &done) != STORE_OK ||
+		    store_commit(d.st) != STORE_OK)
+			goto fail;
 	store_close(d.st);
 	return 0;
 fail:
