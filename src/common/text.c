@@ -40,3 +40,15 @@ text_fold(const char *s, size_t len)
 	out[n] = '\0';
 	return (char *)out;
 }
+
+int
+text_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -1,6 +1,7 @@
 /*
  * text: UTF-8 checks and Unicode case folding (libunistring), so that
- * search is case-insensitive in every script.
+ * search is case-insensitive in every script; and the hex digits of a
+ * percent-escape.
  */
 #ifndef WAGW_TEXT_H
 #define WAGW_TEXT_H
@@ -18,5 +19,8 @@ size_t text_codepoints(const char *s, size_t len);
  * stored names and search strings compare byte for byte.
  */
 char *text_fold(const char *s, size_t len);
+
+/* The value of the hex digit c (0-9, a-f, A-F), or -1. */
+int text_hex_digit(int c);
 
 #endif

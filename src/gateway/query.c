@@ -3,18 +3,6 @@
 #include "common/text.h"
 #include "gateway/query.h"
 
-static int
-query_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes len bytes of s into out (room for len + 1 bytes), '+' as a
  * space.  Returns the decoded length, or -1 for a broken escape.
@@ -31,8 +19,8 @@ query_decode(const char *s, size_t len, char *out)
 		else if (s[i] != '%')
 			out[o++] = s[i];
 		else {
-			if (len - i < 3 || (hi = query_hex(s[i + 1])) < 0 ||
-			    (lo = query_hex(s[i + 2])) < 0)
+			if (len - i < 3 || (hi = text_hex_digit(s[i + 1])) < 0 ||
+			    (lo = text_hex_digit(s[i + 2])) < 0)
 				return -1;
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;

@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include "common/text.h"
 #include "gateway/request.h"
 
 /*
@@ -121,18 +122,6 @@ request_length(const char *v)
 	return n;
 }
 
-static int
-request_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The path and query of a request-target (RFC 9112 section 3.2, origin
  * form): the path percent-decoded once into r->path, the query borrowed
@@ -152,8 +141,8 @@ request_target(struct request *r, const char *target)
 	for (i = 0; i < len; i++) {
 		c = target[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = request_hex(target[i + 1])) < 0 ||
-			    (lo = request_hex(target[i + 2])) < 0 ||
+			if (len - i < 3 || (hi = text_hex_digit(target[i + 1])) < 0 ||
+			    (lo = text_hex_digit(target[i + 2])) < 0 ||
 			    (c = (char)(hi << 4 | lo)) == '/' || c == '\0') {
 				r->path_invalid = 1;
 				break;

@@ -72,6 +72,28 @@ START_TEST(text_utf8)
 }
 END_TEST
 
+/* 0-9, a-f and A-F, and no other byte, signed or not. */
+START_TEST(text_hex)
+{
+	static const char *const digits[] = { "0123456789abcdef", "0123456789ABCDEF" };
+	int c, i, n = 0;
+
+	for (i = 0; i < 16; i++) {
+		ck_assert_int_eq(text_hex_digit(digits[0][i]), i);
+		ck_assert_int_eq(text_hex_digit(digits[1][i]), i);
+	}
+	for (c = -128; c < 256; c++)
+		n += text_hex_digit(c) >= 0;
+	ck_assert_int_eq(n, 22);
+	ck_assert_int_eq(text_hex_digit('g'), -1);
+	ck_assert_int_eq(text_hex_digit('/'), -1);
+	ck_assert_int_eq(text_hex_digit(':'), -1);
+	ck_assert_int_eq(text_hex_digit('@'), -1);
+	ck_assert_int_eq(text_hex_digit('G'), -1);
+	ck_assert_int_eq(text_hex_digit((char)0xb0), -1);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -80,6 +102,7 @@ text_suite(void)
 
 	tcase_add_test(tc, text_fold_scripts);
 	tcase_add_test(tc, text_utf8);
+	tcase_add_test(tc, text_hex);
 	suite_add_tcase(s, tc);
 	return s;
 }
