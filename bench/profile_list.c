@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
-#include "common/apikey.h"
-#include "common/clock.h"
+#include "bench/bench_key.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/store.h"
@@ -59,30 +58,6 @@ profile_fill(const char *db)
 	return rc ? -1 : 0;
 }
 
-/* A fresh API key for org acme; secret receives it. */
-static int
-profile_key(const char *db, char secret[APIKEY_SECRET_LEN + 1])
-{
-	struct store_key k;
-	struct store *st;
-	char err[256];
-	int rc;
-
-	memset(&k, 0, sizeof(k));
-	if (apikey_generate(secret, k.id) == -1 ||
-	    store_open(&st, db, STORE_WRITER, 5000, err, sizeof(err)) != STORE_OK)
-		return -1;
-	snprintf(k.org, sizeof(k.org), "acme");
-	memcpy(k.prefix, secret, APIKEY_PREFIX_LEN);
-	apikey_hash(secret, APIKEY_SECRET_LEN, k.hash);
-	k.name = "profile";
-	k.permissions = CAP_READ;
-	k.created_ms = clock_wall_ms();
-	rc = store_key_add(st, &k) == STORE_OK ? 0 : -1;
-	store_close(st);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -100,7 +75,7 @@ main(int argc, char **argv)
 	log_init("profile_list", LOG_LEVEL_WARN);
 	snprintf(db, sizeof(db), "%s/profile.db", argv[1]);
 	if ((access(db, F_OK) == -1 && profile_fill(db) == -1) ||
-	    profile_key(db, secret) == -1) {
+	    bench_key_add(db, "acme", "profile", secret) == -1) {
 		fprintf(stderr, "profile_list: cannot prepare %s\n", db);
 		return 1;
 	}

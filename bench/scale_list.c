@@ -44,7 +44,7 @@
 #endif
 
 #include "auth/auth.h"
-#include "common/apikey.h"
+#include "bench/bench_key.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -235,30 +235,6 @@ scale_fill(const char *dir)
 	return 0;
 }
 
-/* A fresh read API key for org acme in db; secret receives it. */
-static int
-scale_key(const char *db, char secret[APIKEY_SECRET_LEN + 1])
-{
-	struct store_key k;
-	struct store *st;
-	char err[256];
-	int rc;
-
-	memset(&k, 0, sizeof(k));
-	if (apikey_generate(secret, k.id) == -1 ||
-	    store_open(&st, db, STORE_WRITER, 5000, err, sizeof(err)) != STORE_OK)
-		return -1;
-	snprintf(k.org, sizeof(k.org), "acme");
-	memcpy(k.prefix, secret, APIKEY_PREFIX_LEN);
-	apikey_hash(secret, APIKEY_SECRET_LEN, k.hash);
-	k.name = "scale";
-	k.permissions = CAP_READ;
-	k.created_ms = clock_wall_ms();
-	rc = store_key_add(st, &k) == STORE_OK ? 0 : -1;
-	store_close(st);
-	return rc;
-}
-
 struct scale_gw {
 	char		 db[1024];
 	char		 secret[APIKEY_SECRET_LEN + 1];
@@ -273,7 +249,7 @@ scale_gw_open(struct scale_gw *g, const char *dir, const char *name)
 	struct config cfg;
 
 	snprintf(g->db, sizeof(g->db), "%s/%s", dir, name);
-	if (scale_key(g->db, g->secret) == -1)
+	if (bench_key_add(g->db, "acme", "scale", g->secret) == -1)
 		return -1;
 	config_defaults(&cfg);
 	snprintf(cfg.database, sizeof(cfg.database), "%s", g->db);
