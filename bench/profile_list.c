@@ -6,10 +6,12 @@
  *   valgrind --tool=callgrind bench/profile_list DIR 2000 [QUERY]
  *   callgrind_annotate --inclusive=yes callgrind.out.*
  *
- * DIR gets a database of 100,000 contacts in one session (made on the
- * first run, reused after) and an API key; each of the N requests is a
- * first page (or QUERY, e.g. "q=son%20777") through dispatch(), with the
- * same per-process setup as wagw.fcgi.
+ * DIR gets a database of 100,000 contacts and 313 groups in one session
+ * (made on the first run, reused after: remove DIR when this changes) and
+ * an API key; each of the N requests is the contact list's first page
+ * through dispatch(), with the same per-process setup as wagw.fcgi.
+ * QUERY is the list's query string ("q=son%20777"), or a path below the
+ * session with its own query: "/groups", "/groups/120363000000000000@g.us/members".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,34 @@
 #include "gateway/response.h"
 
 #define PROFILE_CONTACTS 100000
+/* As bench/run's simulated session: 313 groups, the first of 256 members. */
+#define PROFILE_GROUPS	313
+#define PROFILE_MEMBERS	256
+#define PROFILE_GROUP0	120363000000000000LL
+
+static int
+profile_fill_groups(struct store *st, int64_t session_rowid, const int64_t *contact)
+{
+	struct store_seen_group g;
+	char jid[48], subject[64];
+	int64_t gid;
+	int i, m;
+
+	for (i = 0; i < PROFILE_GROUPS; i++) {
+		snprintf(jid, sizeof(jid), "%lld@g.us", PROFILE_GROUP0 + i);
+		snprintf(subject, sizeof(subject), "Team %d of the benchmark", i);
+		g = (struct store_seen_group){ jid, subject, "A group the profile made",
+		    "491500000000@s.whatsapp.net", PROFILE_MEMBERS, 0, 1, 1700000000000LL };
+		if (store_group_seen(st, session_rowid, &g, 1, &gid) != STORE_OK)
+			return -1;
+		for (m = 0; m < (i == 0 ? PROFILE_MEMBERS : 8); m++) {
+			if (store_member_upsert(st, gid, contact[(i * 37 + m * 101) % PROFILE_CONTACTS],
+			    m == 0 ? "superadmin" : "member", NULL, 1) != STORE_OK)
+				return -1;
+		}
+	}
+	return 0;
+}
 
 static int
 profile_fill(const char *db)
@@ -35,11 +65,14 @@ profile_fill(const char *db)
 	struct store_session s;
 	struct store *st;
 	char err[256], lid[32], phone[32], name[32];
-	int64_t id;
+	int64_t *ids;
 	int i, rc;
 
+	if ((ids = calloc(PROFILE_CONTACTS, sizeof(*ids))) == NULL)
+		return -1;
 	if (store_open(&st, db, STORE_WRITER, 5000, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "profile_list: %s\n", err);
+		free(ids);
 		return -1;
 	}
 	rc = store_migrate(st) != STORE_OK || store_org_add(st, "acme", "", 1) != STORE_OK ||
@@ -50,11 +83,13 @@ profile_fill(const char *db)
 		snprintf(phone, sizeof(phone), "4915000%06d", i);
 		snprintf(name, sizeof(name), "Person %d", i);
 		c = (struct store_seen_contact){ lid, phone, name, NULL };
-		rc = store_contact_upsert(st, s.rowid, &c, 1, &id) != STORE_OK ||
-		    (i % 5 == 0 && store_dm_upsert(st, s.rowid, id, 1) != STORE_OK);
+		rc = store_contact_upsert(st, s.rowid, &c, 1, &ids[i]) != STORE_OK ||
+		    (i % 5 == 0 && store_dm_upsert(st, s.rowid, ids[i], 1) != STORE_OK);
 	}
-	rc = rc || store_commit(st) != STORE_OK;
+	rc = rc || profile_fill_groups(st, s.rowid, ids) != 0 ||
+	    store_commit(st) != STORE_OK;
 	store_close(st);
+	free(ids);
 	return rc ? -1 : 0;
 }
 
@@ -62,6 +97,7 @@ int
 main(int argc, char **argv)
 {
 	char secret[APIKEY_SECRET_LEN + 1], db[1024];
+	const char *arg = argc > 3 ? argv[3] : "", *qs;
 	struct gateway *gw;
 	struct request req;
 	struct config cfg;
@@ -69,7 +105,7 @@ main(int argc, char **argv)
 	int i, n;
 
 	if (argc < 3 || (n = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: profile_list DIR N [QUERY]\n");
+		fprintf(stderr, "usage: profile_list DIR N [QUERY | /PATH[?QUERY]]\n");
 		return 1;
 	}
 	log_init("profile_list", LOG_LEVEL_WARN);
@@ -88,8 +124,16 @@ main(int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	req.method = REQUEST_GET;
 	req.method_name = "GET";
-	req.path_len = (size_t)snprintf(req.path, sizeof(req.path), "/api/v1/sessions/S/contacts");
-	req.query = argc > 3 ? argv[3] : "";
+	if (arg[0] != '/') {
+		req.path_len = (size_t)snprintf(req.path, sizeof(req.path),
+		    "/api/v1/sessions/S/contacts");
+		req.query = arg;
+	} else {
+		qs = strchr(arg, '?');
+		req.path_len = (size_t)snprintf(req.path, sizeof(req.path),
+		    "/api/v1/sessions/S%.*s", (int)(qs ? qs - arg : (long)strlen(arg)), arg);
+		req.query = qs ? qs + 1 : "";
+	}
 	req.query_len = strlen(req.query);
 	req.api_key.value = secret;
 	req.api_key.len = APIKEY_SECRET_LEN;

@@ -57,12 +57,10 @@ groups_oom(struct jsonw *w, struct response *r)
 static void
 groups_required(struct jsonw *w, const char *s)
 {
-	if (s == NULL || !text_utf8_valid(s, strlen(s))) {
+	if (s == NULL || jsonw_text(w, s, strlen(s)) != 0) {
 		log_warnx("a stored key field is missing or not UTF-8");
 		w->failed = 1;
-		return;
 	}
-	jsonw_string(w, s, strlen(s));
 }
 
 /* ,"key":n when known. */

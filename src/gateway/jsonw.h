@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct jsonw {
 	char	*buf;
@@ -20,11 +21,29 @@ struct jsonw {
 
 /* Starts a buffer of hint bytes (it grows as needed).  Returns 0 or -1. */
 int jsonw_init(struct jsonw *w, size_t hint);
-/* Appends len bytes of JSON text as they are. */
-void jsonw_raw(struct jsonw *w, const char *s, size_t len);
+void jsonw_raw_grow(struct jsonw *w, const char *s, size_t len);
+/*
+ * Appends len bytes of JSON text as they are.  Inline: a page is mostly
+ * short literals, and a call for each cost more than the copy.
+ */
+static inline void
+jsonw_raw(struct jsonw *w, const char *s, size_t len)
+{
+	if (w->failed || len > w->cap - w->len) {
+		jsonw_raw_grow(w, s, len);
+		return;
+	}
+	memcpy(w->buf + w->len, s, len);
+	w->len += len;
+}
 #define JSONW_LIT(w, s)	jsonw_raw((w), (s), sizeof(s) - 1)
 /* Appends len bytes of valid UTF-8 (no NUL) as a quoted JSON string. */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
+/*
+ * Appends len bytes (no NUL) as a quoted JSON string when they are valid
+ * UTF-8 and returns 0; else writes nothing and returns -1.
+ */
+int jsonw_text(struct jsonw *w, const char *s, size_t len);
 /* Appends an integer. */
 void jsonw_int(struct jsonw *w, int64_t v);
 /*

@@ -145,6 +145,113 @@ START_TEST(jsonw_fields)
 }
 END_TEST
 
+/* Integers as printf writes them, at every length and both ends. */
+START_TEST(jsonw_ints)
+{
+	int64_t v[64 + 6];
+	char want[32], *out;
+	struct jsonw w;
+	size_t i, n = 0, len;
+	int64_t p = 1;
+
+	v[n++] = 0;
+	v[n++] = -1;
+	v[n++] = INT64_MAX;
+	v[n++] = INT64_MIN;
+	v[n++] = INT64_MIN + 1;
+	v[n++] = 1700000000000LL;
+	/* 9, 10, 99, 100, ...: each digit count's edges, and their negatives. */
+	for (i = 0; i < 16; i++, p *= 10) {
+		v[n++] = p;
+		v[n++] = p - 1;
+		v[n++] = -p;
+		v[n++] = 1 - p;
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(jsonw_init(&w, 1), 0);
+		jsonw_int(&w, v[i]);
+		ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+		snprintf(want, sizeof(want), "%lld", (long long)v[i]);
+		ck_assert_str_eq(out, want);
+		ck_assert_uint_eq(len, strlen(want));
+		free(out);
+	}
+}
+END_TEST
+
+/* What RFC 8259 asks of one byte, the slow way: the reference. */
+static size_t
+ref_escape(unsigned char c, char *o)
+{
+	switch (c) {
+	case '"': return (size_t)sprintf(o, "\\\"");
+	case '\\': return (size_t)sprintf(o, "\\\\");
+	case '\b': return (size_t)sprintf(o, "\\b");
+	case '\f': return (size_t)sprintf(o, "\\f");
+	case '\n': return (size_t)sprintf(o, "\\n");
+	case '\r': return (size_t)sprintf(o, "\\r");
+	case '\t': return (size_t)sprintf(o, "\\t");
+	}
+	if (c < 0x20)
+		return (size_t)sprintf(o, "\\u%04x", c);
+	*o = (char)c;
+	return 1;
+}
+
+/*
+ * Strings are read eight bytes at a time: every byte value at every
+ * position of a 27-byte string (three words and a tail) is escaped as
+ * the reference does, and a byte >= 0x80 anywhere is seen - a lone one
+ * is not UTF-8, so jsonw_text refuses it.
+ */
+START_TEST(jsonw_every_byte_everywhere)
+{
+	char in[27], want[6 * sizeof(in) + 3], *out, *o;
+	struct jsonw w;
+	size_t pos, i, len;
+	unsigned b;
+
+	for (pos = 0; pos < sizeof(in); pos++) {
+		for (b = 0; b < 256; b++) {
+			memset(in, 'a', sizeof(in));
+			in[pos] = (char)b;
+			o = want;
+			*o++ = '"';
+			for (i = 0; i < sizeof(in); i++)
+				o += ref_escape((unsigned char)in[i], o);
+			*o++ = '"';
+			*o = '\0';
+			ck_assert_int_eq(jsonw_init(&w, 1), 0);
+			ck_assert_int_eq(jsonw_text(&w, in, sizeof(in)), b < 0x80 ? 0 : -1);
+			if (b >= 0x80)
+				jsonw_string(&w, in, sizeof(in));
+			ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+			ck_assert_msg(strcmp(out, want) == 0 && len == strlen(want),
+			    "byte 0x%02x at %zu: %s", b, pos, out);
+			free(out);
+		}
+	}
+}
+END_TEST
+
+/* A checked string: written when UTF-8, else nothing and -1. */
+START_TEST(jsonw_texts)
+{
+	struct jsonw w;
+	char *out;
+	size_t len;
+
+	ck_assert_int_eq(jsonw_init(&w, 1), 0);
+	ck_assert_int_eq(jsonw_text(&w, "a\"\xc3\xbc", 4), 0);
+	ck_assert_int_eq(jsonw_text(&w, "ab\xe4\xb8", 4), -1);
+	ck_assert_int_eq(jsonw_text(&w, "\xc0\xaf", 2), -1);
+	ck_assert_int_eq(jsonw_text(&w, "", 0), 0);
+	ck_assert_ptr_nonnull(out = jsonw_finish(&w, &len));
+	ck_assert_str_eq(out, "\"a\\\"\xc3\xbc\"\"\"");
+	free(out);
+}
+END_TEST
+
 static Suite *
 jsonw_suite(void)
 {
@@ -155,6 +262,9 @@ jsonw_suite(void)
 	tcase_add_test(tc, jsonw_roundtrip_through_json_c);
 	tcase_add_test(tc, jsonw_grows);
 	tcase_add_test(tc, jsonw_fields);
+	tcase_add_test(tc, jsonw_ints);
+	tcase_add_test(tc, jsonw_texts);
+	tcase_add_test(tc, jsonw_every_byte_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
