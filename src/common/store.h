@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 #define STORE_ID_MAX		64	/* org, session, key ids: [A-Za-z0-9_-]{1,64} */
 #define STORE_CURSOR_KEY_LEN	32
 

@@ -8,7 +8,9 @@
  *   q of 3+ characters, in a session of more than STORE_SCAN_MAX
  *   contacts             -> the session's range of the trigram index
  *                           (SS_LIST_FTS)
- *   source=dm            -> direct_chats of the session    (SS_LIST_DM)
+ *   source=dm, in a session of more than STORE_SCAN_MAX contacts
+ *   of which fewer than 1 in STORE_DM_SPARSE has a direct chat
+ *                        -> direct_chats of the session    (SS_LIST_DM)
  *   otherwise            -> contacts of the session        (SS_LIST_ALL)
  * The remaining filters are checked per row by the same predicates.
  */
@@ -29,6 +31,13 @@
  * about that, in any database (store_schema.c, version 5).
  */
 #define STORE_SCAN_MAX 1000
+/*
+ * source=dm scans the session's range of contacts_page (no seek per row)
+ * unless direct chats are rarer than 1 in this many contacts: then a
+ * page of 50 would read over 500 index entries to find them, and
+ * direct_chats, with a seek into contacts per row, costs less.
+ */
+#define STORE_DM_SPARSE 10
 /* Code points in a folded needle: the API takes a q of at most 100, and
  * full case folding at most triples a character. */
 #define STORE_Q_MAX 300
@@ -133,19 +142,22 @@ store_needles_make(const struct store_contact_query *q, struct store_needles *n)
 	return STORE_OK;
 }
 
-/* Whether session holds more than STORE_SCAN_MAX contacts. */
+/* How many contacts, and of them in direct chats, session holds. */
 static int
-store_session_large(struct store *st, int64_t session, int *large)
+store_session_counts(struct store *st, int64_t session, int64_t *contacts,
+    int64_t *dms)
 {
 	sqlite3_stmt *s = store_stmt(st, SS_CONTACT_COUNT);
 	int rc;
 
-	*large = 0;
+	*contacts = *dms = 0;
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, session);
-	if ((rc = store_step_row(st, s)) == STORE_OK)
-		*large = sqlite3_column_int64(s, 0) > STORE_SCAN_MAX;
+	if ((rc = store_step_row(st, s)) == STORE_OK) {
+		*contacts = sqlite3_column_int64(s, 0);
+		*dms = sqlite3_column_int64(s, 1);
+	}
 	sqlite3_reset(s);
 	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
@@ -155,23 +167,28 @@ static int
 store_list_shape(struct store *st, const struct store_contact_query *q,
     struct store_needles *n, enum store_stmt *shape)
 {
-	int rc, large;
+	int64_t contacts, dms;
+	int rc;
 
 	if (q->group_jid != NULL) {
 		*shape = SS_LIST_GROUP;
 		return STORE_OK;
 	}
-	if (n->fts != NULL) {
-		if ((rc = store_session_large(st, q->session_rowid, &large)) != STORE_OK)
-			return rc;
-		if (large) {
-			*shape = SS_LIST_FTS;
-			return STORE_OK;
-		}
-		free(n->fts);
-		n->fts = NULL;
+	*shape = SS_LIST_ALL;
+	if (n->fts == NULL && q->source != STORE_SOURCE_DM)
+		return STORE_OK;
+	rc = store_session_counts(st, q->session_rowid, &contacts, &dms);
+	if (rc != STORE_OK)
+		return rc;
+	if (n->fts != NULL && contacts > STORE_SCAN_MAX) {
+		*shape = SS_LIST_FTS;
+		return STORE_OK;
 	}
-	*shape = q->source == STORE_SOURCE_DM ? SS_LIST_DM : SS_LIST_ALL;
+	free(n->fts);
+	n->fts = NULL;
+	if (q->source == STORE_SOURCE_DM && contacts > STORE_SCAN_MAX &&
+	    dms * STORE_DM_SPARSE < contacts)
+		*shape = SS_LIST_DM;
 	return STORE_OK;
 }
 

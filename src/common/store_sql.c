@@ -13,7 +13,7 @@
 	"SELECT c.id, c.lid, c.phone, c.push_name, c.business_name, c.has_dm"
 #define LIST_FILTERS \
 	" AND (?4 <> 1 OR c.has_dm)" \
-	" AND (?4 <> 2 OR EXISTS (SELECT 1 FROM group_members m1 WHERE m1.contact = c.id))" \
+	" AND (?4 <> 2 OR c.in_group)" \
 	" AND (?5 IS NULL OR instr(c.name_folded, ?5) > 0" \
 	"      OR (?6 IS NOT NULL AND instr(c.phone, ?6) > 0))"
 
@@ -120,7 +120,7 @@ const char *const store_sql[SS_COUNT] = {
 	[SS_LIST_DM] = SQL_LIST_DM,
 	[SS_LIST_GROUP] = SQL_LIST_GROUP,
 	[SS_LIST_FTS] = SQL_LIST_FTS,
-	[SS_CONTACT_COUNT] = "SELECT contact_count FROM sessions WHERE sid = ?1",
+	[SS_CONTACT_COUNT] = "SELECT contact_count, dm_count FROM sessions WHERE sid = ?1",
 	/* ?1 < 0 starts a pass that merges every segment (FTS5's incremental
 	 * optimize), ?1 > 0 continues it: at most |?1| leaf pages a step. */
 	[SS_SEARCH_MERGE] = "INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('merge', ?1)",

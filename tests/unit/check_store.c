@@ -927,13 +927,17 @@ START_TEST(contacts_query_plans)
 		{ __LINE__, STORE_SOURCE_ANY, NULL, NULL, "COVERING INDEX contacts_page (session=? AND id>?)" },
 		{ __LINE__, STORE_SOURCE_GROUP, NULL, NULL, "COVERING INDEX contacts_page (session=? AND id>?)" },
 		{ __LINE__, STORE_SOURCE_ANY, NULL, "a", "COVERING INDEX contacts_page" },
-		{ __LINE__, STORE_SOURCE_DM, NULL, NULL, "INDEX direct_chats_session" },
-		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "INDEX direct_chats_session" },
+		/* a small session's direct chats: its range of contacts_page */
+		{ __LINE__, STORE_SOURCE_DM, NULL, NULL, "COVERING INDEX contacts_page (session=? AND id>?)" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "ab", "COVERING INDEX contacts_page" },
 		{ __LINE__, STORE_SOURCE_ANY, "1@g.us", NULL, "SEARCH m USING PRIMARY KEY" },
 		{ __LINE__, STORE_SOURCE_DM, "1@g.us", "alice", "SEARCH m USING PRIMARY KEY" },
 		/* a small session is scanned, whatever q */
 		{ __LINE__, STORE_SOURCE_ANY, NULL, "alice", "COVERING INDEX contacts_page" },
-		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "INDEX direct_chats_session" },
+		{ __LINE__, STORE_SOURCE_DM, NULL, "+628", "COVERING INDEX contacts_page" },
+		/* a large one with few direct chats (none) lists them by direct_chats */
+		{ __LINE__, STORE_SOURCE_DM, "large", NULL, "INDEX direct_chats_session" },
+		{ __LINE__, STORE_SOURCE_DM, "large", "ab", "INDEX direct_chats_session" },
 		/* a large one searches its range of the trigram index */
 		{ __LINE__, STORE_SOURCE_ANY, "large", "alice", "VIRTUAL TABLE INDEX" },
 		{ __LINE__, STORE_SOURCE_DM, "large", "+628", "VIRTUAL TABLE INDEX" },
@@ -1710,6 +1714,85 @@ raw_exec(const char *path, const char *sql)
 }
 
 /*
+ * Schema v7: the source filters read contacts_page alone.  in_group
+ * follows memberships as they come and go (a contact stays in_group
+ * while any group keeps it), dm_count follows direct chats, and a large
+ * session lists its direct chats by direct_chats only while they are
+ * rarer than 1 in 10 of its contacts.
+ */
+START_TEST(contacts_source_kept_in_the_row)
+{
+	struct store_contact_query cq;
+	struct store_session b;
+	char plan[2048], sql[256];
+	int64_t g1, g2;
+
+	contacts_fixture();
+	g1 = count_rows("SELECT id FROM groups WHERE jid = '" GT "'");
+	g2 = count_rows("SELECT id FROM groups WHERE jid = '111-222@g.us'");
+	ck_assert_int_eq(count_rows("SELECT dm_count FROM sessions WHERE id = 'S'"), 2);
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE in_group"), 6);
+	ck_assert_str_eq(list(STORE_SOURCE_GROUP, NULL, NULL),
+	    "1001d 1002g 1003g 1005g 1006g 1007g ");
+	/* 1006 leaves g1 but is still in g2; then leaves g2 too. */
+	ck_assert_int_eq(store_member_remove(st, g1, sess, "1006"), STORE_OK);
+	ck_assert_str_eq(list(STORE_SOURCE_GROUP, NULL, NULL),
+	    "1001d 1002g 1003g 1005g 1006g 1007g ");
+	ck_assert_int_eq(store_member_remove(st, g2, sess, "1006"), STORE_OK);
+	ck_assert_str_eq(list(STORE_SOURCE_GROUP, NULL, NULL),
+	    "1001d 1002g 1003g 1005g 1007g ");
+	/* Back in a group; then a report of g2 lists nobody: the rest leave. */
+	ck_assert_int_eq(store_member_upsert(st, g1,
+	    count_rows("SELECT id FROM contacts WHERE lid = '1006'"), "member", NULL, 1001),
+	    STORE_OK);
+	ck_assert_int_eq(store_members_prune(st, g2, 1002), STORE_OK);
+	ck_assert_str_eq(list(STORE_SOURCE_GROUP, NULL, NULL), "1001d 1002g 1006g ");
+	ck_assert_int_eq(count_rows("SELECT count(*) FROM contacts WHERE in_group"), 3);
+	/* A deleted group takes its memberships along (cascade). */
+	snprintf(sql, sizeof(sql), "PRAGMA foreign_keys=ON; DELETE FROM groups WHERE id = %lld",
+	    (long long)g1);
+	raw_exec(dbpath, sql);
+	ck_assert_str_eq(list(STORE_SOURCE_GROUP, NULL, NULL), "");
+	ck_assert_str_eq(list(STORE_SOURCE_DM, NULL, NULL), "1001d 1004d ");
+
+	/* 1,001 contacts, no direct chat: direct_chats drives ... */
+	big_session("B", 1001, &b);
+	cq = (struct store_contact_query){ b.rowid, STORE_SOURCE_DM, NULL, NULL, 0, 50 };
+	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
+	ck_assert_msg(strstr(plan, "direct_chats_session") != NULL, "plan: %s", plan);
+	/* ... until 1 in 10 of them has one (100 of 1,001 is fewer). */
+	snprintf(sql, sizeof(sql), "INSERT INTO direct_chats SELECT id, session, 1, 1"
+	    " FROM contacts WHERE session = %lld ORDER BY id LIMIT 100", (long long)b.rowid);
+	raw_exec(dbpath, sql);
+	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
+	ck_assert_msg(strstr(plan, "direct_chats_session") != NULL, "plan: %s", plan);
+	snprintf(sql, sizeof(sql), "INSERT INTO direct_chats SELECT id, session, 1, 1"
+	    " FROM contacts WHERE session = %lld ORDER BY id DESC LIMIT 1", (long long)b.rowid);
+	raw_exec(dbpath, sql);
+	ck_assert_int_eq(count_rows("SELECT dm_count FROM sessions WHERE id = 'B'"), 101);
+	ck_assert_int_eq(store_contacts_plan(st, &cq, plan, sizeof(plan)), STORE_OK);
+	ck_assert_msg(strstr(plan, "COVERING INDEX contacts_page") != NULL, "plan: %s", plan);
+	/* Either way the same page: the 101, in keyset order. */
+	cq.limit = 200;
+	{
+		struct page p;
+		int more;
+
+		memset(&p, 0, sizeof(p));
+		ck_assert_int_eq(store_contacts_page(st, &cq, collect_contact, &p, &more),
+		    STORE_OK);
+		ck_assert_int_eq(p.n, 101);
+		ck_assert_int_eq(more, 0);
+		ck_assert_int_eq(p.last, count_rows("SELECT max(id) FROM contacts"));
+	}
+	/* A deleted contact's direct chat goes, and is counted out. */
+	raw_exec(dbpath, "PRAGMA foreign_keys=ON; DELETE FROM contacts WHERE lid = '1004'");
+	ck_assert_int_eq(count_rows("SELECT dm_count FROM sessions WHERE id = 'S'"), 1);
+	ck_assert_str_eq(list(STORE_SOURCE_DM, NULL, NULL), "1001d ");
+}
+END_TEST
+
+/*
  * A database as round 1 left it (schema v1, written with v1's columns)
  * migrates to this version keeping every organization, key, session,
  * contact with its id (the keyset position a cursor holds), direct chat,
@@ -1787,8 +1870,13 @@ START_TEST(migrate_round_one_keeps_every_row_and_cursor)
 	ck_assert_int_eq(store_contacts_page(old, &cq, collect_contact, &p, &more), STORE_OK);
 	ck_assert_str_eq(p.lids, "1004g 1005d ");
 	ck_assert_int_eq(more, 0);
-	/* Each session counts its contacts, and the index is keyed by session. */
+	/* Each session counts its contacts and direct chats, each contact
+	 * knows whether a group holds it, and the index is keyed by session. */
 	ck_assert_int_eq(count_rows_at(path, "SELECT contact_count FROM sessions"), 5);
+	ck_assert_int_eq(count_rows_at(path, "SELECT dm_count FROM sessions"), 2);
+	ck_assert_int_eq(count_rows_at(path, "SELECT count(*) FROM contacts WHERE in_group"), 3);
+	ck_assert_int_eq(count_rows_at(path, "SELECT sum(id) FROM contacts WHERE in_group"),
+	    3 + 8 + 9);
 	ck_assert_int_eq(count_rows_at(path, "SELECT count(*) FROM contacts_fts WHERE"
 	    " rowid > (7 << 40) AND rowid < (8 << 40)"), 5);
 	/* Search still finds the old rows (the FTS index came along). */
@@ -1859,6 +1947,7 @@ store_suite(void)
 	tcase_add_test(tc, contact_detail_and_its_groups);
 	tcase_add_test(tc, groups_and_members_query_plans);
 	tcase_add_test(tc, migrate_round_one_keeps_every_row_and_cursor);
+	tcase_add_test(tc, contacts_source_kept_in_the_row);
 	suite_add_tcase(s, tc);
 	return s;
 }
