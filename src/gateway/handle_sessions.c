@@ -15,7 +15,6 @@
 #include "common/phone.h"
 #include "common/qr.h"
 #include "common/status.h"
-#include "common/text.h"
 #include "common/store.h"
 #include "gateway/body.h"
 #include "gateway/cursor.h"
@@ -47,8 +46,8 @@ sessions_write(struct jsonw *w, const struct store_session *s)
 	JSONW_FIELD(w, "organizationId", s->org);
 	JSONW_FIELD(w, "gatewayId", s->gateway_id);
 	JSONW_LIT(w, ",\"label\":");
-	jsonw_string(w, s->label, text_utf8_valid(s->label, strlen(s->label)) ?
-	    strlen(s->label) : 0);
+	if (jsonw_text(w, s->label, strlen(s->label)) != 0)
+		JSONW_LIT(w, "\"\"");
 	JSONW_FIELD(w, "status", s->status);
 	JSONW_FIELD(w, "statusReason", s->reason);
 	JSONW_FIELD(w, "waJid", s->jid);
@@ -338,8 +337,8 @@ sessions_pairing_json(const struct ipc_pairing *p, struct response *r)
 	if (jsonw_init(&w, 128 + strlen(p->code)) != 0)
 		return sessions_oom(&w, r);
 	JSONW_LIT(&w, "{\"code\":");
-	jsonw_string(&w, p->code, text_utf8_valid(p->code, strlen(p->code)) ?
-	    strlen(p->code) : 0);
+	if (jsonw_text(&w, p->code, strlen(p->code)) != 0)
+		JSONW_LIT(&w, "\"\"");
 	JSONW_LIT(&w, ",\"expiresAt\":");
 	jsonw_int(&w, p->expires_ms);
 	JSONW_LIT(&w, "}");
